@@ -1,0 +1,188 @@
+"""The control plane: the Deployment controller, pod deletion and eviction, node failure.
+
+Facts modelled (FACTS §1): Recreate terminates old pods before creating new ones on a
+rollout, but a deleted pod is replaced at once; an emptyDir lives exactly as long as its
+pod; a failed node's pods are evicted after node-monitor grace + 300 s toleration.
+"""
+
+import hashlib
+import shutil
+
+from podsim.clock import Event
+from podsim.kubelet import EXIT_SIGKILL, Kubelet
+from podsim.runtime import Runtime
+from podsim.state import Container, Node, Pod
+
+NODE_MONITOR_GRACE_S = 40.0  # kube-controller-manager default (newer releases use 50 s)
+NOT_READY_TOLERATION_S = 300.0  # added to every pod by DefaultTolerationSeconds
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' SafeEncodeString alphabet
+
+
+class Cluster:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.kubelet = Kubelet(rt, self.pod_stopped)
+
+    def handle(self, event: Event) -> None:
+        if event.kind.startswith("kubelet."):
+            self.kubelet.handle(event)
+        elif event.kind == "cluster.node-not-ready":
+            self._node_not_ready(event.data["node"])
+        elif event.kind == "cluster.node-evict":
+            self._evict_from_node(event.data["node"])
+        else:
+            raise ValueError(f"unknown cluster event {event.kind!r}")
+
+    # -- Deployment controller ---------------------------------------------------------
+    def sync(self) -> None:
+        deployment = self.rt.state.deployment
+        if not deployment.template_hash:
+            deployment.template_hash = self._template_hash()
+        current = deployment.template_hash
+        live = [p for p in self.rt.state.pods if p.phase != "Failed"]
+        old = [p for p in live if p.replicaset != current]
+        if self.rt.manifest.strategy == "Recreate" and old:
+            for pod in old:
+                if not pod.terminating:
+                    self.delete_pod(pod)
+            return  # Recreate: the new pod waits until every old pod is gone
+        active = [p for p in live if p.replicaset == current and not p.terminating]
+        for _ in range(self.rt.manifest.replicas - len(active)):
+            self._create_pod(current)
+
+    def rollout_restart(self) -> None:
+        deployment = self.rt.state.deployment
+        deployment.revision += 1
+        deployment.restarted_at = self.rt.clock.utc().strftime("%Y-%m-%dT%H:%M:%SZ")
+        deployment.template_hash = self._template_hash()
+        self.rt.record("rollout.restart", "operator", f"revision {deployment.revision}")
+        self.sync()
+
+    def _template_hash(self) -> str:
+        d = self.rt.state.deployment
+        return _encode(f"{self.rt.state.seed}:{d.name}:{d.revision}:{d.restarted_at}", 10)
+
+    def _create_pod(self, replicaset: str) -> None:
+        node = self._pick_node()
+        if node is None:
+            self.rt.record("pod.unschedulable", "kubelet", "no Ready node for the replacement")
+            return
+        number = self.rt.state.next_number("pods")
+        suffix = _encode(f"{self.rt.state.seed}:{number}", 5)
+        name = f"{self.rt.state.deployment.name}-{replicaset}-{suffix}"
+        index = next(i for i, n in enumerate(self.rt.state.nodes) if n.name == node.name)
+        pod = Pod(
+            name=name,
+            uid=_encode(f"uid:{self.rt.state.seed}:{number}", 12),
+            replicaset=replicaset,
+            node=node.name,
+            ip=f"10.244.{index + 1}.{number + 10}",
+            created_at=self.rt.clock.now,
+            labels=dict(self.rt.manifest.labels, **{"pod-template-hash": replicaset}),
+            container=Container(self.rt.manifest.container),
+        )
+        pod.volumes = {
+            v.name: self._volume_dir(pod, v.kind, v.name, v.source)
+            for v in self.rt.manifest.volumes
+        }
+        self.rt.state.pods.append(pod)
+        self.rt.record("pod.created", "kubelet", f"{name} on {node.name}", pod=name)
+        self.kubelet.schedule_start(pod)
+
+    def _volume_dir(self, pod: Pod, kind: str, name: str, source: str) -> str:
+        if kind == "emptyDir":
+            rel = f"volumes/{pod.uid}-{name}"
+            self.rt.record(
+                "volume.created", "volume", f"emptyDir {name} for {pod.name}", pod=pod.name
+            )
+        elif kind == "persistentVolumeClaim":
+            rel = f"volumes/pvc-{source}"
+        else:
+            rel = f"secrets/{source}"
+        (self.rt.root / rel).mkdir(parents=True, exist_ok=True)
+        return rel
+
+    def _pick_node(self) -> Node | None:
+        ready = [n for n in self.rt.state.nodes if n.ready]
+        load = {n.name: sum(p.node == n.name for p in self.rt.state.pods) for n in ready}
+        return min(ready, key=lambda n: (load[n.name], n.name), default=None)
+
+    # -- deletion ----------------------------------------------------------------------
+    def delete_pod(self, pod: Pod, grace_s: float | None = None, force: bool = False) -> None:
+        grace = self.rt.manifest.grace_s if grace_s is None else grace_s
+        pod.deletion_at, pod.deletion_grace_s = self.rt.clock.now, grace
+        self.rt.record("pod.delete", "operator", f"{pod.name} (grace {grace:g}s)", pod=pod.name)
+        if force and grace == 0:
+            self.kubelet.kill(pod, "Error", EXIT_SIGKILL)
+            self._remove(pod)
+        else:
+            self.kubelet.sigterm(pod, grace)
+        self.sync()
+
+    def evict(self, pod: Pod, message: str) -> None:
+        """Node-pressure eviction: the pod fails, its containers are killed, volumes go."""
+        pod.phase, pod.reason, pod.message = "Failed", "Evicted", message
+        self.rt.record("pod.evicted", "kubelet", f"{pod.name}: {message}", pod=pod.name)
+        self.kubelet.kill(pod, "Error", EXIT_SIGKILL)
+        if pod.container.state != "terminated":
+            self.pod_stopped(pod)
+        self.sync()
+
+    def pod_stopped(self, pod: Pod) -> None:
+        """Every container of a deleted or failed pod has stopped: release it."""
+        self._wipe_ephemeral(pod)
+        if pod.phase != "Failed":
+            self._remove(pod)
+        self.sync()
+
+    def _remove(self, pod: Pod) -> None:
+        self._wipe_ephemeral(pod)
+        if pod in self.rt.state.pods:
+            self.rt.state.pods.remove(pod)
+            self.rt.record("pod.removed", "kubelet", pod.name, pod=pod.name)
+
+    def _wipe_ephemeral(self, pod: Pod) -> None:
+        for volume in self.rt.manifest.volumes:
+            path = self.rt.root / pod.volumes.get(volume.name, "")
+            if volume.kind == "emptyDir" and volume.name in pod.volumes and path.exists():
+                shutil.rmtree(path)
+                self.rt.record(
+                    "volume.wiped", "volume", f"emptyDir {volume.name} of {pod.name}", pod=pod.name
+                )
+
+    # -- nodes -------------------------------------------------------------------------
+    def fail_node(self, name: str) -> None:
+        node = self._node(name)
+        node.ready, node.failed_at = False, self.rt.clock.now
+        self.rt.record("node.failed", "kubelet", f"{name} stops responding", node=name)
+        self.rt.clock.schedule(NODE_MONITOR_GRACE_S, "cluster.node-not-ready", node=name)
+
+    def _node_not_ready(self, name: str) -> None:
+        self.rt.record("node.not-ready", "kubelet", f"{name} tainted unreachable", node=name)
+        for pod in self._pods_on(name):
+            pod.container.ready_at = None
+        self.rt.clock.schedule(NOT_READY_TOLERATION_S, "cluster.node-evict", node=name)
+
+    def _evict_from_node(self, name: str) -> None:
+        for pod in self._pods_on(name):
+            # The pod object stays Terminating: no kubelet is left to confirm the deletion.
+            pod.deletion_at, pod.deletion_grace_s = self.rt.clock.now, self.rt.manifest.grace_s
+            self.rt.record(
+                "pod.evicted", "kubelet", f"{pod.name}: node {name} unreachable", pod=pod.name
+            )
+        self.sync()
+
+    def _pods_on(self, name: str) -> list[Pod]:
+        return [p for p in self.rt.state.pods if p.node == name and not p.terminating]
+
+    def _node(self, name: str) -> Node:
+        for node in self.rt.state.nodes:
+            if node.name == name:
+                return node
+        known = ", ".join(n.name for n in self.rt.state.nodes)
+        raise ValueError(f"no node named {name!r}; nodes: {known}")
+
+
+def _encode(text: str, length: int) -> str:
+    digest = hashlib.sha256(text.encode()).digest()
+    return "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:length])

@@ -1,0 +1,242 @@
+"""The kubelet: starts containers (entrypoint, then the process), restarts them with
+CrashLoopBackOff, runs liveness, and delivers SIGTERM/SIGKILL.
+
+Restarts keep the pod and therefore its volumes; only the controller removes pods.
+"""
+
+import math
+import subprocess
+from collections.abc import Callable
+from typing import Any
+
+from podsim.api.context import ProcessContext
+from podsim.clock import Event
+from podsim.gitenv import git_env
+from podsim.process import BootFailure
+from podsim.runtime import Runtime
+from podsim.state import Container, Pod, Terminated
+
+CRASHLOOP_FIRST_S = 10.0  # first back-off after the immediate restart
+CRASHLOOP_CAP_S = 300.0
+CRASHLOOP_RESET_AFTER_S = 600.0  # ten minutes of clean running resets the back-off
+EXIT_SIGTERM = 143  # node's default on SIGTERM: 128 + 15
+EXIT_SIGKILL = 137  # 128 + 9, also what an OOM kill reports
+
+
+class Kubelet:
+    def __init__(self, rt: Runtime, pod_stopped: Callable[[Pod], None]) -> None:
+        self.rt = rt
+        self.pod_stopped = pod_stopped  # the controller finishes a deleted/evicted pod
+
+    # -- events ------------------------------------------------------------------------
+    def handle(self, event: Event) -> None:
+        pod = self.rt.pod(event.data["pod"])
+        if pod is None or pod.container.instance != event.data["instance"]:
+            return  # the container this event belonged to is gone
+        if not self._node_ready(pod):
+            return
+        if event.kind == "kubelet.start":
+            self.start(pod)
+        elif event.kind == "kubelet.timer":
+            self._timer(pod, event.data["timer"], event.data["data"])
+        elif event.kind == "kubelet.exit":
+            self._exited(pod, event.data["reason"], event.data["exit_code"])
+        elif event.kind == "kubelet.liveness":
+            self._liveness_kill(pod)
+        else:
+            raise ValueError(f"unknown kubelet event {event.kind!r}")
+
+    def schedule_start(self, pod: Pod, delay: float = 0.0) -> None:
+        self.rt.clock.schedule(
+            delay, "kubelet.start", pod=pod.name, instance=pod.container.instance
+        )
+
+    # -- container start ---------------------------------------------------------------
+    def start(self, pod: Pod) -> None:
+        c = pod.container
+        if c.instance > 0:
+            c.restart_count += 1
+            c.previous_logs = c.logs
+        c.logs, c.process = [], {}
+        c.instance += 1
+        c.state, c.reason, c.terminated, c.hung_since = "running", "", None, None
+        c.started_at, c.ready_at = self.rt.clock.now, None
+        pod.phase = "Running"
+        self.rt.record(
+            "container.start", "kubelet", f"{pod.name}: start #{c.instance}", pod=pod.name
+        )
+        code, output = self._run_entrypoint(pod)
+        c.logs.extend(output)
+        if code != 0:
+            self._exited(pod, "Error", code)
+            return
+        try:
+            self.rt.process.boot(self.context(pod))
+        except BootFailure as failure:
+            self.rt.record("api.boot-failed", "api", str(failure), pod=pod.name)
+            self._exited(pod, "Error", failure.exit_code)
+            return
+        probe = self.rt.manifest.readiness
+        c.ready_at = self.rt.clock.now + (probe.initial_delay_s if probe else 0.0)
+
+    def container_env(self, pod: Pod) -> dict[str, str]:
+        """The manifest's env, with container paths mapped into the world directory."""
+        home = self.rt.root / "containers" / pod.name / str(pod.container.instance)
+        home.mkdir(parents=True, exist_ok=True)
+        env = {key: self._map_paths(pod, value) for key, value in self.rt.manifest.env.items()}
+        env["GIT_SSH_COMMAND"] = self.rt.ssh_command()
+        env["HOSTNAME"] = pod.name
+        return git_env(home, **env)
+
+    def context(self, pod: Pod) -> ProcessContext:
+        c = pod.container
+        data_path = self.rt.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data")
+
+        def schedule(delay: float, kind: str, data: dict[str, Any]) -> None:
+            self.rt.clock.schedule(
+                delay, "kubelet.timer", pod=pod.name, instance=c.instance, timer=kind, data=data
+            )
+
+        return ProcessContext(
+            gitdir=self.rt.host_path(pod, data_path),
+            env=self.container_env(pod),
+            clock=self.rt.clock,
+            trace=self.rt.trace,
+            config=self.rt.process_config(),
+            schedule_hook=schedule,
+            state=c.process,
+            logs=c.logs,
+            hostname=pod.name,
+        )
+
+    def _run_entrypoint(self, pod: Pod) -> tuple[int, list[str]]:
+        script = self.rt.deploy_dir / "docker" / "entrypoint.sh"
+        result = subprocess.run(
+            ["bash", str(script), "true"],  # `true` stands in for the CMD exec'd at the end
+            env=self.container_env(pod),
+            cwd=self.rt.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = [
+            self._unmap_paths(pod, line) for line in (result.stdout + result.stderr).splitlines()
+        ]
+        self.rt.record("entrypoint.exit", "kubelet", f"exit {result.returncode}", pod=pod.name)
+        return result.returncode, lines
+
+    def _map_paths(self, pod: Pod, value: str) -> str:
+        for volume in self.rt.manifest.volumes:
+            if volume.mount_path and volume.mount_path in value:
+                host = str(self.rt.root / pod.volumes[volume.name])
+                value = value.replace(volume.mount_path, host)
+        return value
+
+    def _unmap_paths(self, pod: Pod, text: str) -> str:
+        """Show world paths as the container sees them, as real logs would."""
+        for volume in self.rt.manifest.volumes:
+            if volume.mount_path:
+                text = text.replace(str(self.rt.root / pod.volumes[volume.name]), volume.mount_path)
+        return text
+
+    # -- faults and signals ------------------------------------------------------------
+    def kill(self, pod: Pod, reason: str, exit_code: int) -> None:
+        """The process dies at once (OOM kill, crash, SIGKILL)."""
+        if pod.container.state == "running":
+            self._exited(pod, reason, exit_code)
+
+    def hang(self, pod: Pod) -> float | None:
+        """The process stops answering; returns when liveness will kill it (or None)."""
+        c, probe = pod.container, self.rt.manifest.liveness
+        if c.state != "running" or probe is None or c.started_at is None:
+            return None
+        c.hung_since = now = self.rt.clock.now
+        first_probe = c.started_at + probe.initial_delay_s
+        if now > first_probe:
+            first_probe += math.ceil((now - first_probe) / probe.period_s) * probe.period_s
+        kill_at = first_probe + (probe.failure_threshold - 1) * probe.period_s
+        self.rt.clock.schedule(kill_at - now, "kubelet.liveness", pod=pod.name, instance=c.instance)
+        return kill_at
+
+    def sigterm(self, pod: Pod, grace_s: float) -> None:
+        """TERM to PID 1, then KILL once the grace period is over."""
+        c = pod.container
+        if c.state != "running":
+            self.rt.clock.cancel("kubelet.start", pod=pod.name)
+            self.pod_stopped(pod)
+            return
+        self.rt.record("signal.sigterm", "kubelet", f"{pod.name}: SIGTERM", pod=pod.name)
+        exits_in = self.rt.process.on_sigterm(self.context(pod))
+        if exits_in <= grace_s:
+            code = 0 if self.rt.state.sigterm_handler else EXIT_SIGTERM
+            reason = "Completed" if code == 0 else "Error"
+            self._schedule_exit(pod, exits_in, reason, code)
+        else:
+            self._schedule_exit(pod, grace_s, "Error", EXIT_SIGKILL)
+
+    def _schedule_exit(self, pod: Pod, delay: float, reason: str, code: int) -> None:
+        if delay == 0:
+            self._exited(pod, reason, code)
+            return
+        self.rt.clock.schedule(
+            delay,
+            "kubelet.exit",
+            pod=pod.name,
+            instance=pod.container.instance,
+            reason=reason,
+            exit_code=code,
+        )
+
+    def _liveness_kill(self, pod: Pod) -> None:
+        probe = self.rt.manifest.liveness
+        self.rt.record(
+            "probe.liveness-failed",
+            "kubelet",
+            f"{pod.name}: Liveness probe failed {probe.failure_threshold if probe else 0} times",
+            pod=pod.name,
+        )
+        self.sigterm(pod, self.rt.manifest.grace_s)
+
+    def _timer(self, pod: Pod, kind: str, data: dict[str, Any]) -> None:
+        c = pod.container
+        if c.state != "running" or c.hung_since is not None:
+            return  # a dead or hung event loop runs no timers
+        self.rt.process.handle(self.context(pod), kind, data)
+
+    def _exited(self, pod: Pod, reason: str, exit_code: int) -> None:
+        c, now = pod.container, self.rt.clock.now
+        started = c.started_at if c.started_at is not None else now
+        c.terminated = Terminated(reason, exit_code, started, now)
+        c.state, c.reason, c.ready_at, c.hung_since = "terminated", reason, None, None
+        self.rt.record(
+            "container.exit",
+            "kubelet",
+            f"{pod.name}: {reason} (exit {exit_code})",
+            pod=pod.name,
+            reason=reason,
+            exit_code=exit_code,
+        )
+        if pod.terminating or pod.phase == "Failed":
+            self.pod_stopped(pod)
+            return
+        self._schedule_restart(pod, c, now - started)
+
+    def _schedule_restart(self, pod: Pod, c: Container, ran_s: float) -> None:
+        if ran_s >= CRASHLOOP_RESET_AFTER_S:
+            c.backoff_s = 0.0
+        delay = c.backoff_s
+        c.backoff_s = CRASHLOOP_FIRST_S if delay == 0 else min(delay * 2, CRASHLOOP_CAP_S)
+        c.last_terminated = c.terminated
+        if delay > 0:
+            c.state, c.reason, c.terminated = "waiting", "CrashLoopBackOff", None
+            self.rt.record(
+                "container.backoff",
+                "kubelet",
+                f"{pod.name}: back-off {delay:g}s",
+                pod=pod.name,
+                delay_s=delay,
+            )
+        self.schedule_start(pod, delay)
+
+    def _node_ready(self, pod: Pod) -> bool:
+        return any(n.name == pod.node and n.ready for n in self.rt.state.nodes)

@@ -1,0 +1,263 @@
+"""A world: origin, cluster and pods around real git repositories, in one directory.
+
+The world directory holds `world.json` (cluster objects, virtual clock, event queue,
+trace) next to the real repositories. Any process can open it; each public operation
+takes a file lock, reloads what another process may have changed, and saves.
+"""
+
+import contextlib
+import fcntl
+import json
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from podsim.clock import DEFAULT_EPOCH, Clock
+from podsim.cluster import Cluster
+from podsim.errors import WorldError
+from podsim.kubelet import EXIT_SIGKILL
+from podsim.manifest import Manifest, load_manifest
+from podsim.origin import Origin
+from podsim.process import OpenRepoProcess, Process
+from podsim.runtime import Runtime
+from podsim.state import Deployment, Node, Pod, WorldState, from_data, to_data
+from podsim.trace import Trace
+
+STATE_FILE = "world.json"
+DEFAULT_DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
+NODES = ("sandbox-worker-1", "sandbox-worker-2")
+
+
+class World:
+    def __init__(self, root: Path, runtime: Runtime, origin: Origin) -> None:
+        self.root = root
+        self.rt = runtime
+        self.origin = origin
+        self.cluster = Cluster(runtime)
+        self._stamp: tuple[int, int] | None = None
+        self._depth = 0
+
+    # -- creating and opening ----------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        *,
+        seed: int = 0,
+        deploy_dir: Path = DEFAULT_DEPLOY_DIR,
+        git_version: tuple[int, int] = (2, 45),
+        sigterm_handler: bool = False,
+        process: Process | None = None,
+    ) -> "World":
+        root = Path(root).resolve()
+        if (root / STATE_FILE).exists():
+            raise WorldError(f"{root}: a world already exists here")
+        root.mkdir(parents=True, exist_ok=True)
+        manifest = load_manifest(deploy_dir)
+        state = WorldState(
+            seed=seed,
+            deploy_dir=str(Path(deploy_dir).resolve()),
+            git_version=git_version,
+            sigterm_handler=sigterm_handler,
+            deployment=Deployment(manifest.deployment, manifest.namespace),
+            nodes=[Node(name) for name in NODES],
+        )
+        clock = Clock(DEFAULT_EPOCH)
+        origin = Origin.create(root, random.Random(seed), clock.utc())
+        world = cls(root, _runtime(root, state, clock, Trace(), manifest, origin, process), origin)
+        with world.transaction(fresh=True):
+            world.cluster.sync()
+            world._run(0.0)
+        return world
+
+    @classmethod
+    def open(cls, root: Path, process: Process | None = None) -> "World":
+        root = Path(root).resolve()
+        state, clock, trace = _load(root)
+        manifest = load_manifest(Path(state.deploy_dir))
+        origin = Origin(root)
+        world = cls(root, _runtime(root, state, clock, trace, manifest, origin, process), origin)
+        world._stamp = _stamp(root / STATE_FILE)
+        return world
+
+    # -- persistence -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self, fresh: bool = False) -> Iterator["World"]:
+        """Hold the world's lock; reload if another process saved since; save at the end."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        with (self.root / "world.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not fresh and _stamp(self.root / STATE_FILE) != self._stamp:
+                self.rt.state, self.rt.clock, self.rt.trace = _load(self.root)
+            self._depth = 1
+            try:
+                yield self
+            finally:
+                self._depth = 0
+                self._save()
+
+    def _save(self) -> None:
+        payload = {
+            "state": to_data(self.rt.state),
+            "clock": self.rt.clock.to_dict(),
+            "trace": self.rt.trace.to_list(),
+        }
+        path = self.root / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True))
+        tmp.replace(path)
+        self._stamp = _stamp(path)
+
+    # -- time --------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.rt.clock.now
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.rt.manifest
+
+    @property
+    def trace(self) -> Trace:
+        return self.rt.trace
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` of virtual time pass, processing every event due."""
+        with self.transaction():
+            self._run(self.rt.clock.now + seconds)
+
+    def run_until(self, done: Callable[["World"], bool], limit_s: float = 86_400.0) -> float:
+        """Process events until `done(world)` holds; returns the virtual time it took."""
+        with self.transaction():
+            start, deadline = self.rt.clock.now, self.rt.clock.now + limit_s
+            while not done(self):
+                event = self.rt.clock.next_due(deadline)
+                if event is None:
+                    raise WorldError(f"condition not reached within {limit_s:g} virtual seconds")
+                self.cluster.handle(event)
+            return self.rt.clock.now - start
+
+    def _run(self, until: float) -> None:
+        while (event := self.rt.clock.next_due(until)) is not None:
+            self.cluster.handle(event)
+        self.rt.clock.move_to(until)
+
+    # -- looking at the cluster --------------------------------------------------------
+    @property
+    def state(self) -> WorldState:
+        return self.rt.state
+
+    def pods(self) -> list[Pod]:
+        with self.transaction():
+            return list(self.rt.state.pods)
+
+    def pod(self, name: str | None = None) -> Pod:
+        """The named pod, or the one serving pod (running, not terminating)."""
+        with self.transaction():
+            pods = self.rt.state.pods
+            if name is not None:
+                found = self.rt.pod(name)
+                if found is None:
+                    raise WorldError(f"no pod named {name!r}; pods: {_names(pods)}")
+                return found
+            serving = [p for p in pods if p.phase == "Running" and not p.terminating]
+            if len(serving) != 1:
+                raise WorldError(f"expected one serving pod, found {len(serving)}: {_names(pods)}")
+            return serving[0]
+
+    def data_dir(self, pod: Pod | None = None) -> Path:
+        """The pod's /app/data in the world directory."""
+        target = pod or self.pod()
+        return self.rt.host_path(target, self.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data"))
+
+    # -- faults ------------------------------------------------------------------------
+    def oom_kill(self, pod: str | None = None) -> None:
+        self._on_pod(pod, lambda p: self.cluster.kubelet.kill(p, "OOMKilled", EXIT_SIGKILL))
+
+    def crash(self, pod: str | None = None, exit_code: int = 1) -> None:
+        self._on_pod(pod, lambda p: self.cluster.kubelet.kill(p, "Error", exit_code))
+
+    def hang(self, pod: str | None = None) -> None:
+        """The process stops answering; liveness kills and restarts the container."""
+        self._on_pod(pod, self.cluster.kubelet.hang)
+
+    def delete_pod(
+        self, pod: str | None = None, grace_s: float | None = None, force: bool = False
+    ) -> None:
+        self._on_pod(pod, lambda p: self.cluster.delete_pod(p, grace_s, force))
+
+    def evict(
+        self, pod: str | None = None, message: str = "The node was low on resource: memory."
+    ) -> None:
+        self._on_pod(pod, lambda p: self.cluster.evict(p, message))
+
+    def rollout_restart(self) -> None:
+        with self.transaction():
+            self.cluster.rollout_restart()
+            self._run(self.rt.clock.now)
+
+    def fail_node(self, node: str | None = None) -> None:
+        with self.transaction():
+            self.cluster.fail_node(node or self.pod().node)
+
+    def _on_pod(self, name: str | None, action: Callable[[Pod], Any]) -> None:
+        with self.transaction():
+            action(self.pod(name))
+            self._run(self.rt.clock.now)  # let what happens at this instant happen
+
+
+def _runtime(
+    root: Path,
+    state: WorldState,
+    clock: Clock,
+    trace: Trace,
+    manifest: Manifest,
+    origin: Origin,
+    process: Process | None,
+) -> Runtime:
+    secret = next((v for v in manifest.volumes if v.kind == "secret"), None)
+    key_dir = root / "secrets" / secret.source if secret else None
+    key_file = key_dir / "id_ed25519" if key_dir else None
+    return Runtime(
+        root,
+        state,
+        clock,
+        trace,
+        manifest,
+        process or OpenRepoProcess(),
+        lambda: origin.ssh_command(key_file),
+    )
+
+
+def _load(root: Path) -> tuple[WorldState, Clock, Trace]:
+    path = root / STATE_FILE
+    if not path.is_file():
+        raise WorldError(f"{path}: no world here (state file missing)")
+    try:
+        raw = json.loads(path.read_text())
+        return (
+            from_data(WorldState, raw["state"]),
+            Clock.from_dict(raw["clock"]),
+            Trace.from_list(raw["trace"]),
+        )
+    except (ValueError, KeyError, TypeError, StopIteration) as error:
+        raise WorldError(f"{path}: corrupt world state ({type(error).__name__}: {error})") from None
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _names(pods: list[Pod]) -> str:
+    return ", ".join(p.name for p in pods) or "none"
