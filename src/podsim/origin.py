@@ -1,0 +1,237 @@
+"""The simulated GitHub: a bare `origin.git` in the world directory, and its faults.
+
+Origin is real git. Faults live in files under the world directory because the ssh shim
+and the pre-receive hook run in other processes and read them at connection time:
+
+- `faults/network-down`: the shim fails as ssh does when the host is unreachable.
+- `faults/protected-branch`: the pre-receive hook declines pushes to `published`.
+- `faults/interrupt-next-clone`: the shim SIGKILLs the next cloning git (one shot).
+- deploy key revoked: the pod's secret key is missing from `origin-keys/authorized_keys`.
+"""
+
+import random
+import re
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from podsim.errors import GitError, WorldError
+from podsim.gitenv import git_env
+from podsim.seed import seed_files
+from podsim.transport import ORIGIN_URL, ssh_command
+
+__all__ = ["BRANCH", "IMPORTER", "ORIGIN_URL", "OTHER_WRITER", "Origin"]
+
+BRANCH = "published"
+IMPORTER = ("Code for Philly Importer", "importer@users.noreply.codeforphilly.org")
+OTHER_WRITER = ("Code for Philly Volunteer", "volunteer@users.noreply.codeforphilly.org")
+
+NETWORK_DOWN = "network-down"
+PROTECTED_BRANCH = "protected-branch"
+INTERRUPT_NEXT_CLONE = "interrupt-next-clone"
+DEPLOY_KEY_REVOKED = "deploy-key-revoked"
+
+_KEY_PATTERN = re.compile(r"podsim-deploy-key-(\d+)")
+
+# GitHub-style branch protection. Git prefixes each stderr line with "remote: " and then
+# reports "[remote rejected] ... (pre-receive hook declined)" itself.
+_PRE_RECEIVE_HOOK = """#!/bin/sh
+# podsim: branch protection for published while <world>/faults/protected-branch exists.
+faults="$(cd "${GIT_DIR:-.}/.." && pwd)/faults"
+status=0
+while read -r old new ref; do
+  if [ "$ref" = refs/heads/published ] && [ -e "$faults/protected-branch" ]; then
+    echo "error: GH006: Protected branch update failed for $ref." >&2
+    echo "error: Changes must be made through a pull request." >&2
+    status=1
+  fi
+done
+exit $status
+"""
+
+
+class Origin:
+    """Operations on `<world>/origin.git` and the faults that shape access to it."""
+
+    def __init__(self, world_dir: Path) -> None:
+        self.world_dir = world_dir
+        self.git_dir = world_dir / "origin.git"
+        self.faults_dir = world_dir / "faults"
+        self.key_file = world_dir / "secrets" / "codeforphilly-data-deploy-key" / "id_ed25519"
+        self.authorized_keys = world_dir / "origin-keys" / "authorized_keys"
+        # Origin's own git commands get a home that is never created or written to.
+        self._env = git_env(world_dir / "origin-home")
+        if not (self.git_dir / "HEAD").is_file():
+            raise WorldError(f"no origin repository at {self.git_dir}")
+
+    @classmethod
+    def create(cls, world_dir: Path, rng: random.Random, when: datetime) -> "Origin":
+        """Make origin.git with one deterministic seed commit, its hook and deploy key."""
+        git_dir = world_dir / "origin.git"
+        if git_dir.exists():
+            raise WorldError(f"origin repository already exists at {git_dir}")
+        world_dir.mkdir(parents=True, exist_ok=True)
+        # No template: the sample hooks cost time and origin needs only its own hook.
+        _run(["git", "init", "--quiet", "--bare", "--template=", f"--initial-branch={BRANCH}",
+              str(git_dir)], git_env(world_dir / "origin-home"))
+        hook = git_dir / "hooks" / "pre-receive"
+        hook.parent.mkdir()
+        hook.write_text(_PRE_RECEIVE_HOOK)
+        hook.chmod(0o755)
+        (world_dir / "faults").mkdir(exist_ok=True)
+        origin = cls(world_dir)
+        origin._commit(when, seed_files(rng), "Import seed data", IMPORTER, parent=None)
+        origin.key_file.parent.mkdir(parents=True, exist_ok=True)
+        origin.authorized_keys.parent.mkdir(parents=True, exist_ok=True)
+        key = "podsim-deploy-key-1"
+        _write_atomically(origin.key_file, key + "\n", mode=0o400)
+        _write_atomically(origin.authorized_keys, key + "\n", mode=0o644)
+        return origin
+
+    # -- another writer ------------------------------------------------------------
+
+    def advance(self, when: datetime, path: str, content: str, message: str,
+                author: tuple[str, str] = OTHER_WRITER) -> str:
+        """Commit `content` at `path` onto published, as a writer other than the pod."""
+        return self._commit(when, {path: content}, message, author, parent=self.tip())
+
+    # -- faults --------------------------------------------------------------------
+
+    def set_network(self, up: bool) -> None:
+        self._set_flag(NETWORK_DOWN, not up)
+
+    def protect_branch(self, on: bool) -> None:
+        self._set_flag(PROTECTED_BRANCH, on)
+
+    def interrupt_next_clone(self, on: bool) -> None:
+        """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
+        self._set_flag(INTERRUPT_NEXT_CLONE, on)
+
+    def revoke_deploy_key(self) -> None:
+        """Remove the key the pod mounts from the keys origin accepts."""
+        current = self.deploy_key()
+        self._write_authorized([key for key in self._authorized() if key != current])
+
+    def rotate_deploy_key(self) -> str:
+        """Issue a new key: write it into the mounted secret and authorize only it."""
+        match = _KEY_PATTERN.fullmatch(self.deploy_key())
+        if match is None:
+            raise WorldError(f"unexpected deploy key format in {self.key_file}")
+        old, new = match.group(0), f"podsim-deploy-key-{int(match.group(1)) + 1}"
+        # Authorize first, so a push racing the rotation never sees an unknown key.
+        self._write_authorized([key for key in self._authorized() if key != old] + [new])
+        _write_atomically(self.key_file, new + "\n", mode=0o400)
+        return new
+
+    def deploy_key(self) -> str:
+        """The key string currently in the pod's mounted secret."""
+        return self.key_file.read_text().strip()
+
+    def active_faults(self) -> list[str]:
+        flags = {path.name for path in self.faults_dir.iterdir()}
+        if self.deploy_key() not in self._authorized():
+            flags.add(DEPLOY_KEY_REVOKED)
+        return sorted(flags)
+
+    # -- reading -------------------------------------------------------------------
+
+    def tip(self, branch: str = BRANCH) -> str:
+        return self._git("rev-parse", "--verify", f"refs/heads/{branch}^{{commit}}").strip()
+
+    def branches(self) -> dict[str, str]:
+        """Every branch on origin: short name -> commit sha."""
+        out = self._git("for-each-ref", "--format=%(refname:strip=2) %(objectname)",
+                        "refs/heads/")
+        return dict(line.split(" ", 1) for line in out.splitlines())
+
+    def log_messages(self, branch: str = BRANCH) -> list[str]:
+        """Commit subjects on `branch`, newest first."""
+        return self._git("log", "--format=%s", f"refs/heads/{branch}").splitlines()
+
+    def file_at(self, path: str, branch: str = BRANCH) -> str:
+        return self._git("cat-file", "blob", f"refs/heads/{branch}:{path}")
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        done = subprocess.run(
+            ["git", "--git-dir", str(self.git_dir), "merge-base", "--is-ancestor",
+             ancestor, descendant], env=self._env, capture_output=True, text=True)
+        if done.returncode not in (0, 1):
+            raise GitError(f"merge-base --is-ancestor {ancestor} {descendant}: "
+                           f"{done.stderr.strip()}")
+        return done.returncode == 0
+
+    def ssh_command(self, key_file: Path | None = None) -> str:
+        """GIT_SSH_COMMAND for a container: authenticates with the mounted deploy key."""
+        return ssh_command(self.world_dir, key_file or self.key_file)
+
+    # -- internals -----------------------------------------------------------------
+
+    def _commit(self, when: datetime, files: dict[str, str], message: str,
+                author: tuple[str, str], parent: str | None) -> str:
+        """One commit onto published in a single `git fast-import` pass."""
+        ident = f"{author[0]} <{author[1]}> {_raw_date(when)}".encode()
+        stream = [b"commit refs/heads/" + BRANCH.encode(),
+                  b"author " + ident, b"committer " + ident, *_data(message + "\n")]
+        if parent is not None:
+            stream.append(b"from " + parent.encode())
+        for path in sorted(files):
+            stream += [b"M 100644 inline " + _quote_path(path), *_data(files[path])]
+        _run(["git", "--git-dir", str(self.git_dir), "fast-import", "--quiet",
+              "--date-format=raw"], self._env, stdin=b"\n".join(stream) + b"\n")
+        return self.tip()
+
+    def _set_flag(self, name: str, on: bool) -> None:
+        flag = self.faults_dir / name
+        if on:
+            flag.touch()
+        else:
+            flag.unlink(missing_ok=True)
+
+    def _authorized(self) -> list[str]:
+        if not self.authorized_keys.exists():
+            return []
+        return [line for line in self.authorized_keys.read_text().splitlines() if line]
+
+    def _write_authorized(self, keys: Sequence[str]) -> None:
+        _write_atomically(self.authorized_keys, "".join(f"{key}\n" for key in keys), 0o644)
+
+    def _git(self, *args: str) -> str:
+        out = _run(["git", "--git-dir", str(self.git_dir), *args], self._env)
+        return out.decode()
+
+
+def _run(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
+    done = subprocess.run(argv, env=env, input=stdin, capture_output=True)
+    if done.returncode != 0:
+        raise GitError(f"{' '.join(argv)!r} exited {done.returncode}: "
+                       f"{done.stderr.decode().strip()}")
+    return done.stdout
+
+
+def _data(text: str) -> list[bytes]:
+    payload = text.encode()
+    return [b"data %d" % len(payload), payload]
+
+
+def _quote_path(path: str) -> bytes:
+    escaped = path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'.encode()
+
+
+def _raw_date(when: datetime) -> str:
+    """git's raw date: epoch seconds and the UTC offset (naive datetimes count as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    offset = int((when.utcoffset() or timedelta(0)).total_seconds()) // 60
+    sign = "-" if offset < 0 else "+"
+    return f"{int(when.timestamp())} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
+
+
+def _write_atomically(path: Path, text: str, mode: int) -> None:
+    # Like the kubelet's secret refresh: readers see the old file or the new one, never half.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    temporary.write_text(text)
+    temporary.chmod(mode)
+    temporary.replace(path)

@@ -1,0 +1,44 @@
+"""How git in any world process reaches the simulated GitHub: an ssh shim.
+
+Git runs `GIT_SSH_COMMAND` for `git@github.com:...` URLs. Pointing it at the shim in
+`podsim/shims/ssh` makes clone, fetch and push from a pod, from the entrypoint under bash
+or from an operator's shell talk to `<world>/origin.git`, with faults read from
+`<world>/faults/` at the moment of each connection.
+"""
+
+import os
+import shlex
+from pathlib import Path
+
+from podsim.errors import WorldError
+
+# The data remote from deploy/kustomize/base/deployment.yaml (CFP_DATA_REMOTE).
+ORIGIN_URL = "git@github.com:CodeForPhilly/codeforphilly-data.git"
+
+SHIM_DIR = Path(__file__).resolve().parent / "shims"
+
+
+def shim_path() -> Path:
+    """The ssh shim script; it must be executable because git runs it directly."""
+    path = SHIM_DIR / "ssh"
+    if not os.access(path, os.X_OK):
+        raise WorldError(f"ssh shim {path} is missing or not executable")
+    return path
+
+
+def ssh_command(world_dir: Path, key_file: Path) -> str:
+    """A GIT_SSH_COMMAND value that authenticates with `key_file` against `world_dir`.
+
+    The options mirror the ConfigMap's (`-i <key> -o IdentitiesOnly=yes ...`); the shim
+    learns its world from `-o PodsimWorld=<dir>`, an option only the shim understands.
+    """
+    words = [
+        str(shim_path()),
+        "-o", f"PodsimWorld={world_dir.resolve()}",
+        "-i", str(key_file),
+        "-o", "IdentitiesOnly=yes",
+        "-o", "StrictHostKeyChecking=accept-new",
+        "-o", "UserKnownHostsFile=/dev/null",
+    ]
+    # git hands this string to `sh -c`, so every word is quoted for the shell.
+    return " ".join(shlex.quote(word) for word in words)
