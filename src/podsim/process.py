@@ -30,10 +30,14 @@ class OpenRepoProcess:
 
     def boot(self, ctx: ProcessContext) -> None:
         head = ctx.git("rev-parse", "--verify", "HEAD", check=False)
+        problem = None
         if ctx.git("rev-parse", "--is-bare-repository", check=False).stdout.strip() != "true":
-            raise BootFailure(f"{ctx.gitdir} is not a bare git repository")
-        if head.returncode != 0:
-            raise BootFailure(f"cannot resolve HEAD in {ctx.gitdir}: {head.stderr.strip()}")
+            problem = "data directory is not a bare git repository"
+        elif head.returncode != 0:
+            problem = f"cannot resolve HEAD: {head.stderr.strip()}"
+        if problem:
+            ctx.log("fatal", problem)
+            raise BootFailure(problem)
         ctx.log("info", "Server listening at http://0.0.0.0:3001")
 
     def handle(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from podsim.clock import DEFAULT_EPOCH, Clock
 from podsim.cluster import Cluster
 from podsim.errors import WorldError
+from podsim.gitenv import git_env
 from podsim.kubelet import EXIT_SIGKILL
 from podsim.manifest import Manifest, load_manifest
 from podsim.origin import Origin
@@ -176,6 +177,10 @@ class World:
         """The pod's /app/data in the world directory."""
         target = pod or self.pod()
         return self.rt.host_path(target, self.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data"))
+
+    def pod_git_env(self) -> dict[str, str]:
+        """A clean environment for inspecting a pod's repository from outside."""
+        return git_env(self.root / "inspector-home")
 
     # -- faults ------------------------------------------------------------------------
     def oom_kill(self, pod: str | None = None) -> None:
