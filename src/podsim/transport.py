@@ -35,7 +35,7 @@ def ssh_command(world_dir: Path, key_file: Path) -> str:
     words = [
         str(shim_path()),
         "-o", f"PodsimWorld={world_dir.resolve()}",
-        "-i", str(key_file),
+        "-i", str(key_file.absolute()),
         "-o", "IdentitiesOnly=yes",
         "-o", "StrictHostKeyChecking=accept-new",
         "-o", "UserKnownHostsFile=/dev/null",
