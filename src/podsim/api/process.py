@@ -1,0 +1,156 @@
+"""The API process model: boot in production's plugin order, writes, timers, SIGTERM.
+
+`ApiProcess` holds no state of its own; everything lives in `ctx.state` so the world can
+save it and another Python process can resume it. Boot order (FACTS §0.1): open store →
+reconcile → push daemon → in-memory load → listen. A boot step that throws logs fatal and
+raises `BootFailure`, which the cluster turns into a container exit.
+"""
+
+import subprocess
+from typing import Any
+
+from podsim.api import push_daemon
+from podsim.api.context import ProcessContext
+from podsim.api.errors import ReconcileError, StoreError
+from podsim.api.reconcile import ReconcileResult, reconcile
+from podsim.api.store import StoreHead, open_store, write_record
+from podsim.process import BootFailure
+
+LISTEN_LINE = "Server listening at http://0.0.0.0:3001"
+
+
+class ApiProcess:
+    """codeforphilly's API (apps/api) as far as the data repository is concerned."""
+
+    def boot(self, ctx: ProcessContext) -> None:
+        ctx.state["phase"] = "booting"
+        ctx.record("api.boot", "api", "plugins: store, reconcile, push-daemon, services")
+        try:
+            head = self._open(ctx)
+            self._reconcile_at_boot(ctx)
+            self._start_daemon(ctx)
+        except (StoreError, ReconcileError, subprocess.CalledProcessError) as err:
+            ctx.state["phase"] = "failed"
+            message = str(err) if not isinstance(err, subprocess.CalledProcessError) else (
+                f"Command failed: {' '.join(err.cmd)}\n{err.stderr}")
+            ctx.log("fatal", message)
+            ctx.record("api.fatal", "api", message.splitlines()[0])
+            raise BootFailure(message) from err
+        self._load(ctx, head)
+        ctx.state["phase"] = "listening"
+        ctx.log("info", LISTEN_LINE)
+        ctx.record("api.listening", "api", LISTEN_LINE)
+
+    def handle(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
+        """A timer this process scheduled has fired."""
+        if kind not in push_daemon.TIMER_KINDS:
+            raise ValueError(f"ApiProcess scheduled no timer of kind {kind!r}")
+        push_daemon.handle(ctx, kind, data)
+
+    def write(
+        self, ctx: ProcessContext, sheet: str, record: dict[str, object], write_id: str,
+        user: str = "anonymous",
+    ) -> str | None:
+        """One request write; the new commit (acknowledged), or None if nothing changed."""
+        if ctx.state.get("phase") != "listening":
+            raise RuntimeError(f"the API is not serving (phase {ctx.state.get('phase')!r})")
+        commit = write_record(ctx, sheet, record, write_id, user)
+        if commit is not None:
+            push_daemon.notify_commit(ctx, commit)  # the post-commit hook
+        return commit
+
+    def on_sigterm(self, ctx: ProcessContext) -> float:
+        """Seconds until the process exits after SIGTERM."""
+        ctx.record("api.sigterm", "api", "SIGTERM")
+        if not ctx.config.sigterm_handler:
+            return 0.0  # no listener: node exits at once, onClose/stop() never run
+        ctx.log("info", "SIGTERM received; stopping push daemon")
+        ctx.state["phase"] = "stopping"
+        if push_daemon.STATE_KEY not in ctx.state:
+            return 0.0
+        return push_daemon.stop(ctx)
+
+    def status(self, ctx: ProcessContext) -> dict[str, Any] | None:
+        """The daemon's status(), or None when it is disabled (no code calls this in prod)."""
+        return push_daemon.status(ctx) if push_daemon.STATE_KEY in ctx.state else None
+
+    def hot_reload(
+        self, ctx: ProcessContext, branch: str | None = None, commit_hash: str | None = None
+    ) -> dict[str, Any]:
+        """POST /api/_internal/reload-data (authorised): {"status": code, "body": {...}}."""
+        target = branch or ctx.config.branch
+        if not target:
+            return {"status": 400, "body": {"error": "no branch given or configured"}}
+        if commit_hash is not None:
+            head = ctx.git("rev-parse", "HEAD").stdout.strip()
+            known = ctx.git("merge-base", "--is-ancestor", commit_hash, head, check=False)
+            if known.returncode == 0:
+                body = {"noChanges": True, "outcome": "in-sync", "head": head, "durationMs": 0}
+                return {"status": 200, "body": body}
+        try:
+            result = reconcile(ctx, target)
+        except ReconcileError as err:
+            ctx.log("error", "hot-reload reconcile failed", err=str(err))
+            return {"status": 500, "body": {"error": str(err)}}
+        ctx.state["reconcile"] = result.to_dict()
+        fields = {"outcome": result.outcome, "oldCommit": result.old_commit,
+                  "newCommit": result.new_commit, "durationMs": 0}
+        if result.outcome == "in-sync":
+            return {"status": 200, "body": {"noChanges": True, **fields}}
+        try:
+            self._load(ctx, open_store(ctx))
+        except StoreError as err:
+            ctx.log("error", "hot-reload rebuild failed", err=str(err))
+            error = "Hot-reload rebuild failed — pod restart required"
+            return {"status": 500, "body": {"error": error}}
+        body = {"noChanges": False, "rebuilt": True, **fields}
+        if result.conflict_branch:
+            body["conflictBranch"] = result.conflict_branch
+        return {"status": 200, "body": body}
+
+    # -- boot steps ------------------------------------------------------------------------
+    def _open(self, ctx: ProcessContext) -> StoreHead:
+        head = open_store(ctx)
+        ctx.state["store"] = {"branch": head.branch, "commit": head.commit, "tree": head.tree}
+        ctx.log("info", "data store opened", gitDir=str(ctx.gitdir), branch=head.branch,
+                head=head.commit)
+        return head
+
+    def _reconcile_at_boot(self, ctx: ProcessContext) -> None:
+        if ctx.config.remote_url is None:
+            ctx.log("info", "CFP_DATA_REMOTE unset; reconciliation skipped")
+            return
+        if not ctx.config.branch:
+            raise ReconcileError("CFP_DATA_REMOTE is set but CFP_DATA_BRANCH is not; "
+                                 "refusing to guess")
+        result = reconcile(ctx, ctx.config.branch)
+        ctx.state["reconcile"] = result.to_dict()
+        _log_outcome(ctx, result)
+
+    def _start_daemon(self, ctx: ProcessContext) -> None:
+        if ctx.config.remote_url is None:
+            ctx.log("info", "push-daemon disabled")
+            return
+        push_daemon.start(ctx, ctx.config.remote, ctx.config.branch)
+        ctx.log("info", "push-daemon started", remote=ctx.config.remote,
+                branch=ctx.config.branch)
+
+    def _load(self, ctx: ProcessContext, head: StoreHead) -> None:
+        """Build the in-memory view from the tree the store was opened on (FACTS §3.9)."""
+        names = ctx.git("ls-tree", "-r", "--name-only", head.tree).stdout.split()
+        records = sum(1 for n in names if n.endswith(".toml") and not n.startswith(".gitsheets/"))
+        ctx.state["memory"] = {"commit": head.commit, "tree": head.tree, "records": records,
+                               "loaded_at": ctx.now}
+        ctx.log("info", "in-memory state loaded", commit=head.commit, records=records)
+        ctx.record("api.load", "api", f"{records} records from {head.commit[:7]}",
+                   commit=head.commit)
+
+
+def _log_outcome(ctx: ProcessContext, result: ReconcileResult) -> None:
+    fields = result.to_dict()
+    if result.outcome == "conflict-escaped":
+        ctx.log("error", "data-repo reconciliation invoked conflict escape hatch", **fields)
+    elif result.outcome == "fetch-failed":
+        ctx.log("warn", "data-repo fetch failed; continuing with local state", **fields)
+    else:
+        ctx.log("info", "data-repo reconciled", **fields)

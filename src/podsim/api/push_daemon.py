@@ -1,0 +1,270 @@
+"""The gitsheets v1.4.1 push daemon, event-driven over virtual time (FACTS §2).
+
+No per-commit queue: two counters, one push in flight, coalescing, deterministic backoff.
+Every `await` of the original is a timer here; all state is a JSON-able dict in
+`ctx.state["push_daemon"]`, so a saved world resumes it. A timer carries a token and is
+ignored unless the state still expects that token: that is how `clearTimeout` is modelled
+(the cluster may still deliver it). A push takes `config.push_duration_s`; `git push` runs
+when its timer fires, so a container that dies mid-push never pushes.
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from podsim.api.backoff import STOP_TIMEOUT_S
+from podsim.api.context import ProcessContext
+
+STATE_KEY = "push_daemon"
+NFF = "non-fast-forward"
+UNKNOWN = "unknown"
+
+# Timer kinds this module schedules; the process routes them back to `handle`.
+BACKLOG = "push-daemon.backlog"
+PUSH_DONE = "push-daemon.push"
+RETRY = "push-daemon.retry"
+STOP_TIMEOUT = "push-daemon.stop-timeout"
+TIMER_KINDS = (BACKLOG, PUSH_DONE, RETRY, STOP_TIMEOUT)
+
+_REJECTED = re.compile(r"!\s*\[rejected\]")
+_NFF_WORDS = re.compile(r"(non-fast-forward|fetch first)", re.IGNORECASE)
+
+
+def classify(stderr: str) -> str:
+    """gitsheets' classifyPushFailure: only a plain `[rejected]` NFF is non-fast-forward."""
+    return NFF if _REJECTED.search(stderr) and _NFF_WORDS.search(stderr) else UNKNOWN
+
+
+def iso(when: datetime) -> str:
+    """JavaScript's Date.toISOString() for a UTC moment."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def start(ctx: ProcessContext, remote: str, branch: str) -> None:
+    """startPushDaemon: fresh counters and backoff, backlog check on the next tick."""
+    if ctx.state.get(STATE_KEY, {}).get("running"):
+        raise RuntimeError("TransactionError: push_daemon_running")
+    ctx.state[STATE_KEY] = {
+        "remote": remote,
+        "branch": branch,
+        "running": True,
+        "pending_counter": 0,
+        "last_pushed_counter": 0,
+        "last_commit": None,
+        "last_push_at": None,
+        "last_error": None,
+        "current_attempt": None,
+        "current_backoff_ms": None,
+        "in_flight": False,
+        "batch": None,  # {counter_at_start, commit, attempt} of the running pushWithBackoff
+        "timers": {},  # timer kind -> token it must carry to count
+        "next_token": 0,
+        "stop": None,  # {started_at, resolved_at} once stop() ran
+    }
+    _set_timer(ctx, BACKLOG, 0.0)
+    ctx.record("push-daemon.start", "push-daemon", f"{remote}/{branch}")
+
+
+def notify_commit(ctx: ProcessContext, commit: str) -> None:
+    """The post-commit hook of transact(): count it, remember it, drain."""
+    d = ctx.state.get(STATE_KEY)
+    if not d or not d["running"]:
+        return
+    d["pending_counter"] += 1
+    d["last_commit"] = commit
+    _drain(ctx)
+
+
+def status(ctx: ProcessContext) -> dict[str, Any]:
+    """status() exactly as coded: no I/O, counters not unpushed commits."""
+    d = ctx.state[STATE_KEY]
+    return {
+        "running": d["running"],
+        "lastPushAt": d["last_push_at"],
+        "lastError": d["last_error"],
+        "pendingCommits": max(0, d["pending_counter"] - d["last_pushed_counter"]),
+        "currentBackoffMs": d["current_backoff_ms"],
+        "currentAttempt": d["current_attempt"],
+    }
+
+
+def stop(ctx: ProcessContext, timeout_s: float = STOP_TIMEOUT_S) -> float:
+    """stop(): seconds until it resolves, as known now (0 when idle or already stopped).
+
+    A backoff sleep is cancelled, so stop waits out its whole timeout; a running push is
+    awaited (the value assumes it ends the batch; an `unknown` failure would add a sleep).
+    """
+    d = ctx.state.get(STATE_KEY)
+    if not d or not d["running"]:
+        return 0.0
+    d["running"] = False
+    d["timers"].pop(RETRY, None)  # clearTimeout(pendingTimer): that retry never happens
+    d["stop"] = {"started_at": ctx.now, "resolved_at": None}
+    if not d["in_flight"]:
+        _resolve_stop(ctx)
+        return 0.0
+    _set_timer(ctx, STOP_TIMEOUT, timeout_s)
+    push_due = d["batch"]["push_due"]
+    if push_due is not None:  # a push is running; stop resolves when it ends the batch
+        return min(float(push_due) - ctx.now, timeout_s)
+    return timeout_s  # sleeping in backoff: that sleep is cancelled, stop waits it out
+
+
+def handle(ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
+    """A timer fired; stale tokens (cleared timers) are ignored."""
+    d = ctx.state.get(STATE_KEY)
+    if not d or d["timers"].get(kind) != data.get("token"):
+        return
+    del d["timers"][kind]
+    if kind == BACKLOG:
+        _check_startup_backlog(ctx)
+    elif kind == PUSH_DONE:
+        _finish_attempt(ctx)
+    elif kind == RETRY:
+        _attempt(ctx)  # the sleep ended; the while(running) check is inside
+    elif kind == STOP_TIMEOUT:
+        _resolve_stop(ctx)
+    else:
+        raise ValueError(f"unknown push-daemon timer {kind!r}")
+
+
+# -- the batch loop --------------------------------------------------------------------
+def _drain(ctx: ProcessContext) -> None:
+    d = ctx.state[STATE_KEY]
+    if d["in_flight"] or not d["running"]:
+        return
+    if d["pending_counter"] <= d["last_pushed_counter"]:
+        return
+    d["in_flight"] = True
+    d["batch"] = {"counter_at_start": d["pending_counter"], "commit": d["last_commit"],
+                  "attempt": 0, "push_due": None}
+    _attempt(ctx)
+
+
+def _attempt(ctx: ProcessContext) -> None:
+    d = ctx.state[STATE_KEY]
+    batch = d["batch"]
+    if not d["running"]:
+        _end_batch(ctx)  # pushWithBackoff returns without touching lastPushedCounter
+        return
+    batch["attempt"] += 1
+    d["current_attempt"] = batch["attempt"]
+    d["current_backoff_ms"] = None
+    batch["push_due"] = ctx.now + ctx.config.push_duration_s
+    _set_timer(ctx, PUSH_DONE, ctx.config.push_duration_s)
+    ctx.record("push-daemon.attempt", "push-daemon", f"attempt {batch['attempt']}",
+               attempt=batch["attempt"], commit=batch["commit"])
+
+
+def _finish_attempt(ctx: ProcessContext) -> None:
+    d = ctx.state[STATE_KEY]
+    batch, attempt = d["batch"], d["batch"]["attempt"]
+    batch["push_due"] = None
+    remote, branch = d["remote"], d["branch"]
+    result = ctx.git("push", remote, branch, check=False)
+    if result.returncode == 0:
+        d["last_pushed_counter"] = batch["counter_at_start"]
+        d["last_push_at"] = iso(ctx.utc())
+        tip = ctx.git("rev-parse", branch).stdout.strip()
+        ctx.record("origin.accept", "origin", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
+        _emit(ctx, "push", commit=batch["commit"],
+              durationMs=round(ctx.config.push_duration_s * 1000))
+        _end_batch(ctx)
+        return
+    message = f"Command failed: git push {remote} {branch}\n{result.stderr}"
+    reason = classify(result.stderr)
+    ctx.record("origin.reject", "origin", reason, stderr=result.stderr.strip())
+    d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
+                       "reason": reason}
+    _emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
+    if reason == NFF or attempt >= ctx.config.max_attempts:
+        d["last_pushed_counter"] = batch["counter_at_start"]
+        _end_batch(ctx)
+        return
+    delay = ctx.config.backoff.delay_after(attempt)
+    d["current_backoff_ms"] = round(delay * 1000)
+    _emit(ctx, "retry", commit=batch["commit"], attempt=attempt,
+          nextDelayMs=d["current_backoff_ms"], reason=reason)
+    _set_timer(ctx, RETRY, delay)
+
+
+def _end_batch(ctx: ProcessContext) -> None:
+    """drain()'s finally: idle again; resolve a waiting stop() or chain the next batch."""
+    d = ctx.state[STATE_KEY]
+    d["in_flight"] = False
+    d["batch"] = None
+    d["current_attempt"] = None
+    d["current_backoff_ms"] = None
+    if d["stop"] is not None:
+        _resolve_stop(ctx)
+    elif d["running"] and d["pending_counter"] > d["last_pushed_counter"]:
+        _drain(ctx)
+
+
+def _resolve_stop(ctx: ProcessContext) -> None:
+    d = ctx.state[STATE_KEY]
+    if d["stop"]["resolved_at"] is not None:
+        return
+    d["stop"]["resolved_at"] = ctx.now
+    d["timers"].pop(STOP_TIMEOUT, None)
+    _emit(ctx, "stopped")
+
+
+def _check_startup_backlog(ctx: ProcessContext) -> None:
+    d = ctx.state[STATE_KEY]
+    if not d["running"]:
+        return
+    remote, branch = d["remote"], d["branch"]
+    fetched = ctx.git("fetch", remote, branch, check=False)
+    if fetched.returncode != 0:
+        message = f"Command failed: git fetch {remote} {branch}\n{fetched.stderr}"
+        reason = classify(fetched.stderr)
+        d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": 0,
+                           "reason": reason}
+        _emit(ctx, "error", commit=None, err=message, attempt=0, reason=reason)
+    counted = ctx.git("rev-list", "--count", f"{remote}/{branch}..{branch}", check=False)
+    if counted.returncode != 0:
+        ctx.record("push-daemon.backlog", "push-daemon", "no tracking ref: nothing counted")
+        return
+    ahead = int(counted.stdout.strip())
+    ctx.record("push-daemon.backlog", "push-daemon", f"{ahead} ahead of {remote}/{branch}",
+               ahead=ahead)
+    if ahead > 0:
+        d["pending_counter"] += ahead
+        d["last_commit"] = ctx.git("rev-parse", branch).stdout.strip()
+        _drain(ctx)
+
+
+# -- timers and events -----------------------------------------------------------------
+def _set_timer(ctx: ProcessContext, kind: str, delay: float) -> None:
+    d = ctx.state[STATE_KEY]
+    d["next_token"] += 1
+    d["timers"][kind] = d["next_token"]
+    ctx.schedule(delay, kind, token=d["next_token"])
+
+
+def _emit(ctx: ProcessContext, event: str, **data: Any) -> None:
+    """One daemon event: a trace entry, and the log line codeforphilly's plugin writes."""
+    ctx.record(f"push-daemon.{event}", "push-daemon", _detail(event, data), **data)
+    if event == "push":
+        ctx.log("info", "pushed commit to origin", commit=data["commit"],
+                durationMs=data["durationMs"])
+    elif event == "retry":
+        ctx.log("info", "push-daemon retrying", attempt=data["attempt"],
+                nextDelayMs=data["nextDelayMs"])
+    elif event == "error" and data["reason"] == NFF:
+        ctx.log("error", "push rejected non-fast-forward — manual reconciliation required",
+                commit=data["commit"], err=data["err"], attempt=data["attempt"])
+    elif event == "error":
+        ctx.log("warn", "push attempt failed", err=data["err"], attempt=data["attempt"],
+                reason=data["reason"])
+
+
+def _detail(event: str, data: dict[str, Any]) -> str:
+    if event == "retry":
+        return f"attempt {data['attempt']} ({data['reason']}); next in {data['nextDelayMs']} ms"
+    if event == "error":
+        return f"attempt {data['attempt']}: {data['reason']}"
+    if event == "push":
+        return f"pushed (batch commit {str(data['commit'])[:7]})"
+    return event

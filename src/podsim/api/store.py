@@ -1,0 +1,141 @@
+"""Writes to the bare data clone: one request, one commit, no working tree.
+
+Models gitsheets' `transact()` as codeforphilly uses it: the record is rendered to TOML at
+its sheet's templated path, the tree is built in a throwaway index, `commit-tree` makes the
+commit with virtual-time dates, and the branch moves with a compare-and-swap `update-ref`.
+Every commit carries a `Write-Id` trailer so a write can be traced by id after a rebase
+has rewritten its hash.
+"""
+
+import hashlib
+import re
+import subprocess
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from podsim.api.context import ProcessContext
+from podsim.api.errors import StoreError, TransactionError
+from podsim.seed import render_toml
+
+# The committer of every commit the API makes (request writes and reconcile replays).
+API_NAME = "Code for Philly API"
+API_EMAIL = "api@users.noreply.codeforphilly.org"
+
+WRITE_ID_TRAILER = "Write-Id"
+_PLACEHOLDER = re.compile(r"\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class StoreHead:
+    """What the store saw when it was opened: the branch and the commit/tree HEAD named."""
+
+    branch: str
+    commit: str
+    tree: str
+
+
+def open_store(ctx: ProcessContext) -> StoreHead:
+    """Check the data directory is a bare gitsheets repository and read HEAD."""
+    if (ctx.gitdir / ".git").exists():
+        raise StoreError(f"{ctx.gitdir} contains .git: the data clone must be bare")
+    bare = ctx.git("rev-parse", "--is-bare-repository", check=False)
+    if bare.returncode != 0 or bare.stdout.strip() != "true":
+        raise StoreError(f"{ctx.gitdir} is not a bare git repository")
+    ref = ctx.git("symbolic-ref", "--quiet", "HEAD", check=False)
+    if ref.returncode != 0:
+        raise StoreError(f"HEAD of {ctx.gitdir} is detached or missing")
+    head = ctx.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+    if head.returncode != 0:
+        raise StoreError(f"HEAD of {ctx.gitdir} ({ref.stdout.strip()}) does not resolve")
+    kind = ctx.git("cat-file", "-t", "HEAD:.gitsheets", check=False)
+    if kind.stdout.strip() != "tree":
+        raise StoreError(f"no .gitsheets/ directory in the tree of HEAD in {ctx.gitdir}")
+    tree = ctx.git("rev-parse", "HEAD^{tree}").stdout.strip()
+    branch = ref.stdout.strip().removeprefix("refs/heads/")
+    return StoreHead(branch, head.stdout.strip(), tree)
+
+
+def record_path(ctx: ProcessContext, rev: str, sheet: str, record: dict[str, object]) -> str:
+    """Where `record` lives according to `.gitsheets/<sheet>.toml` in `rev`."""
+    shown = ctx.git("show", f"{rev}:.gitsheets/{sheet}.toml", check=False)
+    if shown.returncode != 0:
+        raise TransactionError("sheet_not_found", f"no .gitsheets/{sheet}.toml in {rev}")
+    config = tomllib.loads(shown.stdout).get("gitsheet", {})
+    root = str(config.get("root", sheet)).strip("/")
+    template = str(config.get("path", "${{ id }}"))
+
+    def fill(match: re.Match[str]) -> str:
+        field = match.group(1)
+        if field not in record:
+            raise TransactionError("invalid_record", f"{sheet} record lacks field {field!r}")
+        return str(record[field])
+
+    return f"{root}/{_PLACEHOLDER.sub(fill, template)}.toml"
+
+
+def pseudonym(user: str) -> tuple[str, str]:
+    """The pseudonymous author identity of a user: `user-<hash>` at the noreply domain."""
+    name = "user-" + hashlib.sha256(user.encode()).hexdigest()[:10]
+    return name, f"{name}@users.noreply.codeforphilly.org"
+
+
+def git_date(ctx: ProcessContext) -> str:
+    """Virtual UTC now in git's raw date format (1 s resolution, as git stores it)."""
+    return f"@{int(ctx.utc().timestamp())} +0000"
+
+
+def write_record(
+    ctx: ProcessContext, sheet: str, record: dict[str, object], write_id: str, user: str
+) -> str | None:
+    """Commit `record` on HEAD's branch; the new commit, or None when the tree is unchanged."""
+    head = open_store(ctx)
+    path = record_path(ctx, head.commit, sheet, record)
+    tree = _tree_with(ctx, head.commit, path, render_toml(record))
+    if tree == head.tree:
+        return None  # gitsheets makes no commit (and notifies nobody) for an unchanged tree
+    stem = path.removesuffix(".toml")
+    message = f"Update {stem}\n\n{WRITE_ID_TRAILER}: {write_id}\nSheet: {sheet}\n"
+    author, email = pseudonym(user)
+    date = git_date(ctx)
+    env = {
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_NAME": API_NAME,
+        "GIT_COMMITTER_EMAIL": API_EMAIL,
+        "GIT_COMMITTER_DATE": date,
+    }
+    commit = ctx.git("commit-tree", tree, "-p", head.commit, "-F", "-", env=env, stdin=message)
+    new = commit.stdout.strip()
+    advance_branch(ctx, f"refs/heads/{head.branch}", new, head.commit)
+    ctx.record("write", "api", f"{write_id} {path}", write_id=write_id, commit=new, path=path)
+    return new
+
+
+def advance_branch(ctx: ProcessContext, ref: str, new: str, old: str) -> None:
+    """Compare-and-swap `ref` from `old` to `new`; TransactionError if it moved meanwhile."""
+    result = ctx.git("update-ref", ref, new, old, check=False)
+    if result.returncode != 0:
+        raise TransactionError("commit_failed", f"{ref} moved: {result.stderr.strip()}")
+
+
+def commits_with_write_id(ctx: ProcessContext, rev: str, write_id: str) -> list[str]:
+    """Commits reachable from `rev` whose message carries `Write-Id: <write_id>`."""
+    pattern = f"^{WRITE_ID_TRAILER}: {re.escape(write_id)}$"
+    found = ctx.git("log", "--format=%H", "--grep", pattern, rev, "--", check=False)
+    return found.stdout.split()
+
+
+def _tree_with(ctx: ProcessContext, parent: str, path: str, text: str) -> str:
+    """The tree of `parent` with `path` set to `text`, built in a temporary index."""
+    blob = ctx.git("hash-object", "-w", "--stdin", stdin=text).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="podsim-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        try:
+            ctx.git("read-tree", parent, env=env)
+            ctx.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
+            return ctx.git("write-tree", env=env).stdout.strip()
+        except subprocess.CalledProcessError as err:
+            raise TransactionError("commit_failed", err.stderr.strip()) from err

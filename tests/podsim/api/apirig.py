@@ -1,0 +1,158 @@
+"""A tiny world for the API process model: a bare origin, a pod's bare clone, one clock.
+
+Everything is real git in tmp_path with a clean environment. Timers the process schedules
+go onto the clock; `Rig.run(until)` delivers them the way the cluster does (and drops them
+once the container is dead).
+"""
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from podsim.api.context import ProcessConfig, ProcessContext
+from podsim.api.process import ApiProcess
+from podsim.clock import Clock
+from podsim.gitenv import git_env
+from podsim.seed import render_toml, sheet_config
+from podsim.trace import Trace
+
+BRANCH = "published"
+SEED_DATE = "@1786190400 +0000"  # 2026-08-07T12:00:00Z, a week before the clock's epoch
+
+
+def git(env: dict[str, str], cwd: Path, *args: str, stdin: str = "",
+        extra: dict[str, str] | None = None, check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, env={**env, **(extra or {})}, input=stdin,
+                            capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout.strip()
+
+
+def person(slug: str, **fields: object) -> dict[str, object]:
+    return {"slug": slug, "first_name": slug.split("-")[0].title(), **fields}
+
+
+@dataclass
+class Rig:
+    root: Path
+    env: dict[str, str]
+    origin: Path
+    pod: Path
+    clock: Clock = field(default_factory=Clock)
+    trace: Trace = field(default_factory=Trace)
+    config: ProcessConfig = field(default_factory=lambda: ProcessConfig(remote_url="origin"))
+    state: dict[str, Any] = field(default_factory=dict)
+    logs: list[str] = field(default_factory=list)
+    alive: bool = True
+    process: ApiProcess = field(default_factory=ApiProcess)
+
+    # -- process plumbing ------------------------------------------------------------
+    def ctx(self) -> ProcessContext:
+        def schedule(delay: float, kind: str, data: dict[str, Any]) -> None:
+            self.clock.schedule(delay, "timer", timer=kind, data=data)
+
+        return ProcessContext(self.pod, self.env, self.clock, self.trace, self.config,
+                              schedule, self.state, self.logs, hostname="api-0")
+
+    def configure(self, **changes: Any) -> None:
+        self.config = replace(self.config, **changes)
+
+    def boot(self) -> None:
+        self.process.boot(self.ctx())
+
+    def run(self, until: float) -> None:
+        """Deliver due timers up to virtual time `until`, then move the clock there."""
+        while (event := self.clock.next_due(until)) is not None:
+            if self.alive:
+                self.process.handle(self.ctx(), event.data["timer"], event.data["data"])
+        self.clock.move_to(max(self.clock.now, until))
+
+    def write(self, slug: str, write_id: str, **fields: object) -> str | None:
+        return self.process.write(self.ctx(), "people", person(slug, **fields), write_id,
+                                  user=f"{slug}-owner")
+
+    def status(self) -> dict[str, Any]:
+        status = self.process.status(self.ctx())
+        assert status is not None
+        return status
+
+    def kinds(self, prefix: str = "push-daemon.") -> list[str]:
+        return [k.removeprefix(prefix) for k in self.trace.kinds() if k.startswith(prefix)]
+
+    def log_msgs(self) -> list[str]:
+        import json
+
+        return [json.loads(line)["msg"] for line in self.logs]
+
+    # -- git helpers ------------------------------------------------------------------
+    def git(self, repo: Path, *args: str, check: bool = True) -> str:
+        return git(self.env, repo, *args, check=check)
+
+    def tip(self, repo: Path, ref: str = BRANCH) -> str:
+        return self.git(repo, "rev-parse", "--verify", "--quiet", ref, check=False)
+
+    def commit_on(self, repo: Path, files: dict[str, str], message: str,
+                  author: str = "Importer", ref: str = BRANCH) -> str:
+        """Commit `files` on top of `ref` in a bare repo (another writer, or local history)."""
+        parent = self.tip(repo, ref)
+        with tempfile.TemporaryDirectory() as tmp:
+            idx = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            git(self.env, repo, "read-tree", parent, extra=idx)
+            for path, text in files.items():
+                blob = git(self.env, repo, "hash-object", "-w", "--stdin", stdin=text)
+                git(self.env, repo, "update-index", "--add", "--cacheinfo",
+                    f"100644,{blob},{path}", extra=idx)
+            tree = git(self.env, repo, "write-tree", extra=idx)
+        who = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.org",
+               "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "c@example.org",
+               "GIT_AUTHOR_DATE": SEED_DATE, "GIT_COMMITTER_DATE": SEED_DATE}
+        commit = git(self.env, repo, "commit-tree", tree, "-p", parent, "-m", message,
+                     extra=who)
+        git(self.env, repo, "update-ref", f"refs/heads/{ref}", commit, parent)
+        return commit
+
+    def reject_pushes(self, message: str = "protected branch hook declined") -> None:
+        hook = self.origin / "hooks" / "pre-receive"
+        hook.write_text(f"#!/bin/sh\necho '{message}' >&2\nexit 1\n")
+        hook.chmod(0o755)
+
+    def allow_pushes(self) -> None:
+        (self.origin / "hooks" / "pre-receive").unlink()
+
+    def cut_network(self) -> None:
+        self.git(self.pod, "remote", "set-url", "origin", str(self.root / "unreachable.git"))
+
+    def restore_network(self) -> None:
+        self.git(self.pod, "remote", "set-url", "origin", str(self.origin))
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = git_env(home)
+    origin = tmp_path / "origin.git"
+    git(env, tmp_path, "init", "--quiet", "--bare", f"--initial-branch={BRANCH}", str(origin))
+    files = {".gitsheets/people.toml": sheet_config("people"),
+             "people/ada-chen.toml": render_toml(person("ada-chen"))}
+    with tempfile.TemporaryDirectory() as tmp:
+        idx = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        for path, text in files.items():
+            blob = git(env, origin, "hash-object", "-w", "--stdin", stdin=text)
+            git(env, origin, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}",
+                extra=idx)
+        tree = git(env, origin, "write-tree", extra=idx)
+    who = {"GIT_AUTHOR_NAME": "Seed", "GIT_AUTHOR_EMAIL": "seed@example.org",
+           "GIT_COMMITTER_NAME": "Seed", "GIT_COMMITTER_EMAIL": "seed@example.org",
+           "GIT_AUTHOR_DATE": SEED_DATE, "GIT_COMMITTER_DATE": SEED_DATE}
+    seed = git(env, origin, "commit-tree", tree, "-m", "Seed data", extra=who)
+    git(env, origin, "update-ref", f"refs/heads/{BRANCH}", seed)
+    pod = tmp_path / "pod.git"
+    git(env, tmp_path, "clone", "--quiet", "--bare", str(origin), str(pod))
+    yield Rig(tmp_path, env, origin, pod)
