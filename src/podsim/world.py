@@ -13,16 +13,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from podsim.api.process import ApiProcess
 from podsim.clock import DEFAULT_EPOCH, Clock
 from podsim.cluster import Cluster
 from podsim.errors import WorldError
+from podsim.fates import classify
 from podsim.gitenv import git_env
 from podsim.kubelet import EXIT_SIGKILL
 from podsim.manifest import Manifest, load_manifest
 from podsim.origin import Origin
-from podsim.process import OpenRepoProcess, Process
+from podsim.process import Process
 from podsim.runtime import Runtime
-from podsim.state import Deployment, Node, Pod, WorldState, from_data, to_data
+from podsim.sample_writes import sample_record
+from podsim.state import Deployment, Node, Pod, WorldState, Write, from_data, to_data
 from podsim.trace import Trace
 
 STATE_FILE = "world.json"
@@ -182,6 +185,44 @@ class World:
         """A clean environment for inspecting a pod's repository from outside."""
         return git_env(self.root / "inspector-home")
 
+    # -- the API -----------------------------------------------------------------------
+    def write(
+        self,
+        sheet: str = "people",
+        record: dict[str, object] | None = None,
+        user: str = "volunteer",
+    ) -> str:
+        """One API request that changes a record; returns the write's id once acknowledged."""
+        with self.transaction():
+            pod = self.pod()
+            number = self.rt.state.next_number("writes")
+            write_id = f"w-{number:04d}"
+            record = record or sample_record(sheet, number)
+            process = self._api()
+            commit = process.write(self.cluster.kubelet.context(pod), sheet, record, write_id, user)
+            if commit is None:
+                raise WorldError(f"write {write_id} changed nothing in {sheet}")
+            self.rt.state.writes.append(
+                Write(write_id, pod.name, self.now, sheet, str(record.get("slug", "")), commit)
+            )
+            self._run(self.rt.clock.now)
+            return write_id
+
+    def daemon_status(self, pod: str | None = None) -> dict[str, object] | None:
+        """The push daemon's status() in the serving (or named) pod."""
+        with self.transaction():
+            return self._api().status(self.cluster.kubelet.context(self.pod(pod)))
+
+    def fates(self) -> dict[str, str]:
+        """Write id -> origin | conflict-branch | pod-only | lost."""
+        with self.transaction():
+            return classify(self.root, self.rt.state)
+
+    def _api(self) -> ApiProcess:
+        if not isinstance(self.rt.process, ApiProcess):
+            raise WorldError(f"this world runs {type(self.rt.process).__name__}, not the API")
+        return self.rt.process
+
     # -- faults ------------------------------------------------------------------------
     def oom_kill(self, pod: str | None = None) -> None:
         self._on_pod(pod, lambda p: self.cluster.kubelet.kill(p, "OOMKilled", EXIT_SIGKILL))
@@ -236,7 +277,7 @@ def _runtime(
         clock,
         trace,
         manifest,
-        process or OpenRepoProcess(),
+        process or ApiProcess(),
         lambda: origin.ssh_command(key_file),
     )
 
