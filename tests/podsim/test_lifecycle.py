@@ -1,5 +1,6 @@
 """Pod, container and emptyDir lifecycle against real git (FACTS §1)."""
 
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,14 +17,24 @@ from podsim.world import DEFAULT_DEPLOY_DIR, World
 def mark_local_commit(world: World) -> Path:
     """Leave a local-only ref in the serving pod's bare clone, standing for unpushed work."""
     data = world.data_dir()
-    subprocess.run(["git", "update-ref", "refs/heads/local-only", "HEAD"], cwd=data, check=True,
-                   env=world.pod_git_env())
+    subprocess.run(
+        ["git", "update-ref", "refs/heads/local-only", "HEAD"],
+        cwd=data,
+        check=True,
+        env=world.pod_git_env(),
+    )
     return data
 
 
 def has_marker(world: World) -> bool:
-    refs = subprocess.run(["git", "for-each-ref", "--format=%(refname)"], cwd=world.data_dir(),
-                          capture_output=True, text=True, check=True, env=world.pod_git_env())
+    refs = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname)"],
+        cwd=world.data_dir(),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=world.pod_git_env(),
+    )
     return "refs/heads/local-only" in refs.stdout.split()
 
 
@@ -38,8 +49,14 @@ def test_fresh_pod_holds_a_bare_clone_on_an_emptydir(world: World) -> None:
     assert world.manifest.volume("data").kind == "emptyDir"
     data = world.data_dir()
     assert (data / "objects").is_dir() and not (data / ".git").exists()
-    head = subprocess.run(["git", "symbolic-ref", "HEAD"], cwd=data, capture_output=True,
-                          text=True, check=True, env=world.pod_git_env())
+    head = subprocess.run(
+        ["git", "symbolic-ref", "HEAD"],
+        cwd=data,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=world.pod_git_env(),
+    )
     assert head.stdout.strip() == "refs/heads/published"
 
 
@@ -142,7 +159,7 @@ def test_crash_loop_back_off_doubles_to_the_cap(world: World) -> None:
     world.delete_pod()  # the replacement cannot clone while origin is unreachable
     world.advance(2000)
     starts = [e.t for e in world.trace.of_kind("container.start")][1:]
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert gaps[:8] == [0, 10, 20, 40, 80, 160, 300, 300]
     assert world.pod().container.reason == "CrashLoopBackOff"
 

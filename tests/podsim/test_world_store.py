@@ -29,9 +29,7 @@ def test_another_process_reads_and_changes_the_same_world(tmp_path: Path) -> Non
     # The first process's handle sees the other process's fault on its next operation.
     assert world.pod().container.restart_count == 1
     world.advance(30)
-    assert run_python(
-        f"from podsim.world import World; print(World.open({root!r}).now)"
-    ) == "30.0"
+    assert run_python(f"from podsim.world import World; print(World.open({root!r}).now)") == "30.0"
 
 
 def test_reopened_world_keeps_pending_events(tmp_path: Path) -> None:
