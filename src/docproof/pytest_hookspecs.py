@@ -1,0 +1,21 @@
+"""The seam between docproof and a world: one hook, implemented in the root conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docproof.sandbox import PageWorld, Sandbox
+
+
+@pytest.hookspec(firstresult=True)
+def docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld | None:
+    """Bind the page at ``page`` to the world named in its front matter.
+
+    Called once per page whose front matter names a world other than ``none``, before its
+    first block runs, with the page's fresh ``sandbox``. Return a ``PageWorld``, or None if
+    this implementation does not provide worlds (the next implementation is asked). Raise
+    for an unknown world name: the message fails every block of the page, located at
+    ``file.md:1``. docproof calls ``PageWorld.close()`` after the page's last block.
+    """

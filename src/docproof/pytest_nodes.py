@@ -1,0 +1,159 @@
+"""pytest nodes: one collector per page, one item per fenced block, in page order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_markdown_docs.definitions import FenceTestDefinition
+from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
+
+from docproof.errors import BlockFailure, DocproofError, PageError
+from docproof.options import ILLUSTRATION
+from docproof.pages import NO_WORLD, Block, Page, read_page
+from docproof.pytest_runner import FIXTURE_NAME, RUNNER_NAME, DocproofRunner
+from docproof.pytest_state import session_state
+from docproof.runtime import PageRun
+from docproof.sandbox import make_sandbox
+
+PROPERTY = "docproof"
+UPDATED = "docproof-updated"
+
+
+class DocproofPage(pytest.File):
+    """A Markdown page: its blocks share one sandbox, world, namespace and bash session."""
+
+    page: Page
+    run: PageRun | None = None
+    current: pytest.Item | None = None
+
+    def collect(self) -> list[pytest.Item]:
+        state = session_state(self.config)
+        try:
+            self.page = read_page(self.path, state.display(self.path))
+            state.check_duplicate_claims(self.page)
+        except PageError as exc:
+            raise self.CollectError(str(exc)) from None
+        return [_item_for(self, block, state.claims()) for block in self.page.blocks]
+
+    def setup(self) -> None:
+        runnable = [b for b in self.page.blocks if b.options and b.options.executable]
+        if not runnable:
+            return
+        state = session_state(self.config)
+        sandbox = make_sandbox(self.path.stem)
+        world = None
+        if self.page.world != NO_WORLD:
+            try:
+                world = self.config.hook.docproof_page_world(
+                    page=self.path, world=self.page.world, sandbox=sandbox
+                )
+            except Exception as exc:
+                sandbox.remove()
+                message = f"world {self.page.world!r}: {type(exc).__name__}: {exc}"
+                raise PageError(self.page.path, 1, message) from exc
+            if world is None:
+                sandbox.remove()
+                raise PageError(self.page.path, 1, f"no docproof_page_world provider gave "
+                                f"world {self.page.world!r} (implement it in conftest.py)")
+        self.run = PageRun(self.path, self.page.path, sandbox, world,
+                           state.net_prefix(), state.update)
+
+    def teardown(self) -> None:
+        run, self.run = self.run, None
+        if run is None:
+            return
+        changed = run.close()
+        if changed and self.current is not None:
+            self.current.user_properties.append((UPDATED, json.dumps(changed)))
+
+    def page_run(self) -> PageRun:
+        if self.run is None:
+            raise RuntimeError(f"{self.page.path}: page was not set up")
+        return self.run
+
+
+class BlockItem(pytest.Item):
+    """A console or bash block run in the page's bash session."""
+
+    def __init__(self, *, block: Block, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self) -> None:
+        assert isinstance(self.parent, DocproofPage) and self.block.options is not None
+        run = self.parent.page_run()
+        if self.block.options.lang == "console":
+            run.run_console(self.block)
+        else:
+            run.run_bash(self.block)
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str:
+        if isinstance(excinfo.value, BlockFailure):
+            return excinfo.value.render()
+        if isinstance(excinfo.value, DocproofError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}"
+
+
+class VerdictItem(BlockItem):
+    """A block decided without running: skipped with a reason, or failed with an error."""
+
+    def __init__(self, *, skip: str = "", error: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.skip, self.error = skip, error
+
+    def runtest(self) -> None:
+        if self.error:
+            raise BlockFailure(self.block.path, self.block.line, self.error)
+        pytest.skip(self.skip)
+
+
+def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item:
+    name = f"[{block.lang or 'fence'}][line:{block.line}]"
+    options = block.options
+    item: pytest.Item
+    if options is None:
+        item = VerdictItem.from_parent(page, name=name, block=block, error=block.error or "")
+    elif options.claim is not None and options.claim not in claims:
+        error = (f"claim {options.claim!r} is not declared in any scanned page "
+                 "(<!-- claim: id --> before its paragraph)")
+        item = VerdictItem.from_parent(page, name=name, block=block, error=error)
+    elif options.notest is not None or options.lang in ILLUSTRATION:
+        reason = options.notest or f"illustration ({options.lang})"
+        item = VerdictItem.from_parent(page, name=name, block=block, skip=reason)
+    elif options.lang == "python":
+        item = _python_item(page, block, name)
+    else:
+        item = BlockItem.from_parent(page, name=name, block=block)
+    reason = (options.notest if options else None) or ""
+    if options and options.lang in ILLUSTRATION and not reason:
+        reason = f"illustration ({options.lang})"
+    record = {"file": block.path.as_posix(), "line": block.line, "lang": block.lang,
+              "claim": options.claim if options else None, "reason": reason or ""}
+    item.user_properties.append((PROPERTY, json.dumps(record)))
+    return item
+
+
+def _python_item(page: DocproofPage, block: Block, name: str) -> pytest.Item:
+    definition = FenceTestDefinition(
+        "\n" * block.line + block.body, (FIXTURE_NAME,), block.line,
+        source_path=block.path, runner_name=RUNNER_NAME,
+    )
+    item: pytest.Item = MarkdownInlinePythonItem.from_parent(
+        page, name=name, test_definition=definition
+    )
+    item.add_marker(pytest.mark.usefixtures(FIXTURE_NAME))
+    item.runner = DocproofRunner()  # type: ignore[attr-defined]  # repr_failure before setup
+    item.stash[BLOCK_KEY] = block
+    return item
+
+
+BLOCK_KEY = pytest.StashKey[Block]()

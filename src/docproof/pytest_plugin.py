@@ -1,0 +1,131 @@
+"""docproof's pytest plugin (entry point ``pytest11: docproof``): options, hooks, report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docproof import pytest_hookspecs
+from docproof.pytest_nodes import BLOCK_KEY, PROPERTY, UPDATED, DocproofPage
+from docproof.pytest_state import STATE_KEY, SessionState, session_state
+from docproof.report import BlockRecord, build_report, write_report
+
+_STATUS = {"passed": "pass", "failed": "fail", "skipped": "skip"}
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(pytest_hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("docproof", "executable Markdown pages")
+    group.addoption("--docproof-update", action="store_true", default=False,
+                    help="rewrite the expected output of console blocks in place")
+    group.addoption("--docproof-report", default=None, metavar="PATH",
+                    help="where to write the verification report "
+                    "(default: <rootdir>/.docproof/report.json)")
+    parser.addini("docproof_roots", type="linelist", default=["docs", "specs", "runbooks"],
+                  help="page roots (rootdir-relative) whose .md files docproof collects")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("markdowndocs", default=False):
+        raise pytest.UsageError("docproof collects Markdown pages itself; drop --markdown-docs")
+    if config.getoption("dist", default="no") in ("loadgroup", "each"):
+        raise pytest.UsageError("docproof keeps each page on one worker: use -n N with the "
+                                "default scheduling, --dist loadfile or --dist loadscope")
+    config.option.markdowndocs_syntax = "superfences"
+    rootdir = config.rootpath.resolve()
+    report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
+    invoked = config.invocation_params.dir
+    explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
+    config.stash[STATE_KEY] = SessionState(
+        rootdir=rootdir,
+        roots=[(rootdir / root).resolve() for root in config.getini("docproof_roots")],
+        explicit=[path for path in explicit if path.suffix == ".md"],
+        update=bool(config.getoption("docproof_update")),
+        report_path=(invoked / report).resolve(),
+    )
+    config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocproofPage | None:
+    if file_path.suffix != ".md":
+        return None
+    state = session_state(parent.config)
+    if parent.session.isinitpath(file_path) or state.is_page(file_path):
+        page: DocproofPage = DocproofPage.from_parent(parent, path=file_path)
+        return page
+    return None
+
+
+@pytest.fixture
+def docproof_block(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """For a Python block's item: run a source text once in its page's live namespace."""
+    item, page = request.node, request.node.parent
+    assert isinstance(item, pytest.Item) and isinstance(page, DocproofPage)
+    return partial(page.page_run().run_python, item.stash[BLOCK_KEY])
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if isinstance(item.parent, DocproofPage):
+        item.parent.current = item
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Keep a page's blocks together and in order: xdist's default becomes loadfile."""
+    if config.getoption("dist", default="no") in ("load", "worksteal"):
+        from xdist.scheduler import LoadFileScheduling  # type: ignore[import-untyped]
+
+        return LoadFileScheduling(config, log)
+    return None
+
+
+class Reporter:
+    """Gathers block outcomes (from workers too, under xdist) and writes the report."""
+
+    def __init__(self, state: SessionState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if UPDATED in props and report.when == "teardown":
+            self.state.updated.extend(json.loads(str(props[UPDATED])))
+        if PROPERTY not in props:
+            return
+        status = _STATUS[report.outcome]
+        if report.when != "call" and status == "pass":
+            return
+        fields: dict[str, Any] = json.loads(str(props[PROPERTY]))
+        reason = fields["reason"]
+        if status == "fail":
+            reason = report.longreprtext.strip().splitlines()[0] if report.longreprtext else ""
+        elif status == "skip" and not reason and isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        record = BlockRecord(fields["file"], fields["line"], fields["lang"], status, reason,
+                             round(report.duration, 3), fields["claim"])
+        known = self.state.records.get(report.nodeid)
+        self.state.records[report.nodeid] = known.merge(record) if known else record
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(session.config, "workerinput"):
+            return  # an xdist worker: the controller writes the report
+        isolation = "unshare --net" if self.state.net_prefix() else "shims only"
+        report = build_report(self.state.records.values(), self.state.declared().values(),
+                              {"network_isolation": isolation})
+        write_report(self.state.report_path, report)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if hasattr(terminalreporter.config, "workerinput"):
+            return
+        for line in sorted(self.state.updated):
+            terminalreporter.write_line(f"docproof: {line}")
+        blocks = len(self.state.records)
+        terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
