@@ -40,12 +40,12 @@ def parse_console(body: str) -> tuple[Command, ...]:
         if line.startswith(PROMPT) or line == PROMPT.rstrip():
             if source:
                 commands.append(Command(offset, "\n".join(source), tuple(expected)))
-            text = line[len(PROMPT):]
+            text = line[len(PROMPT) :]
             if not text.strip():
                 raise ConsoleSyntaxError(index, "empty command after '$ '")
             source, expected, offset, in_source = [text], [], index, True
         elif in_source and (line.startswith(CONTINUATION) or line == CONTINUATION.rstrip()):
-            source.append(line[len(CONTINUATION):])
+            source.append(line[len(CONTINUATION) :])
         elif not source:
             if line.strip():
                 raise ConsoleSyntaxError(

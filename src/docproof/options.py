@@ -83,7 +83,7 @@ def _split_options(rest: str, info: str) -> dict[str, str]:
     for match in _TOKEN.finditer(rest):
         key, quoted, bare, junk = match.groups()
         if junk is not None:
-            raise OptionError(f"malformed fence option {junk!r} in {info!r} (want key=\"value\")")
+            raise OptionError(f'malformed fence option {junk!r} in {info!r} (want key="value")')
         if key in values:
             raise OptionError(f"fence option {key!r} given twice in {info!r}")
         values[key] = quoted.replace('\\"', '"') if quoted is not None else bare

@@ -136,8 +136,11 @@ def _hidden_blocks(shown: Path, lines: list[str], covered: set[int]) -> list[Blo
             f"fenced block indented by {indent} is not collected (nested in an admonition, "
             "content tab or similar); docproof cannot run or skip it - move it to top level"
         )
-        found.append(Block(shown, index + 1, match.group("info").strip(), "", indent,
-                           close + 1, None, message))
+        found.append(
+            Block(
+                shown, index + 1, match.group("info").strip(), "", indent, close + 1, None, message
+            )
+        )
         index = close + 1
     return found
 
@@ -155,8 +158,9 @@ def _claims(shown: Path, lines: list[str], fenced: set[int]) -> tuple[Claim, ...
             continue
         claim_id = match.group("id")
         if not CLAIM_ID.match(claim_id):
-            raise PageError(shown, index + 1, f"claim id {claim_id!r} must match "
-                            "[a-z0-9][a-z0-9.-]*")
+            raise PageError(
+                shown, index + 1, f"claim id {claim_id!r} must match [a-z0-9][a-z0-9.-]*"
+            )
         text = _next_paragraph(lines, index + 1)
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")

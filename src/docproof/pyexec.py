@@ -25,7 +25,12 @@ class BlockTimeout(TimeoutError):
 
 
 def run_python(
-    source: str, filename: str, namespace: dict[str, Any], *, env: dict[str, str], cwd: Path,
+    source: str,
+    filename: str,
+    namespace: dict[str, Any],
+    *,
+    env: dict[str, str],
+    cwd: Path,
     timeout_s: float,
 ) -> None:
     """Execute ``source`` once in ``namespace`` (shared by all Python blocks of a page)."""

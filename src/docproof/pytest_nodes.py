@@ -56,10 +56,15 @@ class DocproofPage(pytest.File):
                 raise PageError(self.page.path, 1, message) from exc
             if world is None:
                 sandbox.remove()
-                raise PageError(self.page.path, 1, f"no docproof_page_world provider gave "
-                                f"world {self.page.world!r} (implement it in conftest.py)")
-        self.run = PageRun(self.path, self.page.path, sandbox, world,
-                           state.net_prefix(), state.update)
+                raise PageError(
+                    self.page.path,
+                    1,
+                    f"no docproof_page_world provider gave "
+                    f"world {self.page.world!r} (implement it in conftest.py)",
+                )
+        self.run = PageRun(
+            self.path, self.page.path, sandbox, world, state.net_prefix(), state.update
+        )
 
     def teardown(self) -> None:
         run, self.run = self.run, None
@@ -90,9 +95,7 @@ class BlockItem(pytest.Item):
         else:
             run.run_bash(self.block)
 
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, BlockFailure):
             return excinfo.value.render()
         if isinstance(excinfo.value, DocproofError):
@@ -123,8 +126,10 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
     if options is None:
         item = VerdictItem.from_parent(page, name=name, block=block, error=block.error or "")
     elif options.claim is not None and options.claim not in claims:
-        error = (f"claim {options.claim!r} is not declared in any scanned page "
-                 "(<!-- claim: id --> before its paragraph)")
+        error = (
+            f"claim {options.claim!r} is not declared in any scanned page "
+            "(<!-- claim: id --> before its paragraph)"
+        )
         item = VerdictItem.from_parent(page, name=name, block=block, error=error)
     elif options.notest is not None or options.lang in ILLUSTRATION:
         reason = options.notest or f"illustration ({options.lang})"
@@ -136,16 +141,24 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
     reason = (options.notest if options else None) or ""
     if options and options.lang in ILLUSTRATION and not reason:
         reason = f"illustration ({options.lang})"
-    record = {"file": block.path.as_posix(), "line": block.line, "lang": block.lang,
-              "claim": options.claim if options else None, "reason": reason or ""}
+    record = {
+        "file": block.path.as_posix(),
+        "line": block.line,
+        "lang": block.lang,
+        "claim": options.claim if options else None,
+        "reason": reason or "",
+    }
     item.user_properties.append((PROPERTY, json.dumps(record)))
     return item
 
 
 def _python_item(page: DocproofPage, block: Block, name: str) -> pytest.Item:
     definition = FenceTestDefinition(
-        "\n" * block.line + block.body, (FIXTURE_NAME,), block.line,
-        source_path=block.path, runner_name=RUNNER_NAME,
+        "\n" * block.line + block.body,
+        (FIXTURE_NAME,),
+        block.line,
+        source_path=block.path,
+        runner_name=RUNNER_NAME,
     )
     item: pytest.Item = MarkdownInlinePythonItem.from_parent(
         page, name=name, test_definition=definition

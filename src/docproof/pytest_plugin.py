@@ -24,21 +24,34 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("docproof", "executable Markdown pages")
-    group.addoption("--docproof-update", action="store_true", default=False,
-                    help="rewrite the expected output of console blocks in place")
-    group.addoption("--docproof-report", default=None, metavar="PATH",
-                    help="where to write the verification report "
-                    "(default: <rootdir>/.docproof/report.json)")
-    parser.addini("docproof_roots", type="linelist", default=["docs", "specs", "runbooks"],
-                  help="page roots (rootdir-relative) whose .md files docproof collects")
+    group.addoption(
+        "--docproof-update",
+        action="store_true",
+        default=False,
+        help="rewrite the expected output of console blocks in place",
+    )
+    group.addoption(
+        "--docproof-report",
+        default=None,
+        metavar="PATH",
+        help="where to write the verification report (default: <rootdir>/.docproof/report.json)",
+    )
+    parser.addini(
+        "docproof_roots",
+        type="linelist",
+        default=["docs", "specs", "runbooks"],
+        help="page roots (rootdir-relative) whose .md files docproof collects",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("markdowndocs", default=False):
         raise pytest.UsageError("docproof collects Markdown pages itself; drop --markdown-docs")
     if config.getoption("dist", default="no") in ("loadgroup", "each"):
-        raise pytest.UsageError("docproof keeps each page on one worker: use -n N with the "
-                                "default scheduling, --dist loadfile or --dist loadscope")
+        raise pytest.UsageError(
+            "docproof keeps each page on one worker: use -n N with the "
+            "default scheduling, --dist loadfile or --dist loadscope"
+        )
     config.option.markdowndocs_syntax = "superfences"
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
@@ -108,8 +121,15 @@ class Reporter:
             reason = report.longreprtext.strip().splitlines()[0] if report.longreprtext else ""
         elif status == "skip" and not reason and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
-        record = BlockRecord(fields["file"], fields["line"], fields["lang"], status, reason,
-                             round(report.duration, 3), fields["claim"])
+        record = BlockRecord(
+            fields["file"],
+            fields["line"],
+            fields["lang"],
+            status,
+            reason,
+            round(report.duration, 3),
+            fields["claim"],
+        )
         known = self.state.records.get(report.nodeid)
         self.state.records[report.nodeid] = known.merge(record) if known else record
 
@@ -118,8 +138,11 @@ class Reporter:
         if hasattr(session.config, "workerinput"):
             return  # an xdist worker: the controller writes the report
         isolation = "unshare --net" if self.state.net_prefix() else "shims only"
-        report = build_report(self.state.records.values(), self.state.declared().values(),
-                              {"network_isolation": isolation})
+        report = build_report(
+            self.state.records.values(),
+            self.state.declared().values(),
+            {"network_isolation": isolation},
+        )
         write_report(self.state.report_path, report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

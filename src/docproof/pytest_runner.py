@@ -33,7 +33,9 @@ class DocproofRunner(_Runner):
         run(test.source)
 
     def repr_failure(
-        self, test: FenceTestDefinition, excinfo: pytest.ExceptionInfo[BaseException],
+        self,
+        test: FenceTestDefinition,
+        excinfo: pytest.ExceptionInfo[BaseException],
         style: object = None,
     ) -> str:
         return render_python_failure(test.source_path, test.start_line, excinfo.value)
@@ -46,7 +48,8 @@ def render_python_failure(display: Path, line: int, error: BaseException) -> str
     if isinstance(error, BlockTimeout | NetworkBlocked):
         return f"{display}:{line}: {error}"
     frames = [
-        frame for frame in traceback.extract_tb(error.__traceback__)
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename == str(display)
     ]
     where = frames[-1].lineno if frames else line

@@ -62,8 +62,11 @@ class SessionState:
         for claim in page.claims:
             first = self.declared().setdefault(claim.id, claim)
             if (first.path, first.line) != (claim.path, claim.line):
-                raise PageError(page.path, claim.line, f"claim {claim.id!r} is already "
-                                f"declared at {first.path}:{first.line}")
+                raise PageError(
+                    page.path,
+                    claim.line,
+                    f"claim {claim.id!r} is already declared at {first.path}:{first.line}",
+                )
 
     def net_prefix(self) -> tuple[str, ...]:
         if self._net is None:

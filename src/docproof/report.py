@@ -30,8 +30,15 @@ class BlockRecord:
     def merge(self, other: BlockRecord) -> BlockRecord:
         """Combine two phases (setup/call/teardown) of one block: the worst status wins."""
         worse = other if _RANK[other.status] > _RANK[self.status] else self
-        return BlockRecord(self.file, self.line, self.lang, worse.status, worse.reason,
-                           round(self.duration_s + other.duration_s, 3), self.claim)
+        return BlockRecord(
+            self.file,
+            self.line,
+            self.lang,
+            worse.status,
+            worse.reason,
+            round(self.duration_s + other.duration_s, 3),
+            self.claim,
+        )
 
 
 def build_report(

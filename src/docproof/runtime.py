@@ -22,8 +22,13 @@ class PageRun:
     """Runs a page's blocks once each, in page order, against the page's one world."""
 
     def __init__(
-        self, source: Path, display: Path, sandbox: Sandbox, world: PageWorld | None,
-        net_prefix: Sequence[str] = (), update: bool = False,
+        self,
+        source: Path,
+        display: Path,
+        sandbox: Sandbox,
+        world: PageWorld | None,
+        net_prefix: Sequence[str] = (),
+        update: bool = False,
     ) -> None:
         self.source = source
         self.display = display
@@ -41,19 +46,30 @@ class PageRun:
     def run_python(self, block: Block, source: str) -> None:
         """Execute a Python block; its exceptions propagate for the caller to render."""
         assert block.options is not None
-        run_python(source, str(self.display), self.namespace, env=self.env, cwd=self.cwd,
-                   timeout_s=block.options.timeout_s)
+        run_python(
+            source,
+            str(self.display),
+            self.namespace,
+            env=self.env,
+            cwd=self.cwd,
+            timeout_s=block.options.timeout_s,
+        )
 
     def run_bash(self, block: Block) -> None:
         assert block.options is not None
         result = self._run(block, block.line, block.body)
         want = block.options.returncode
         if result.returncode != want:
-            raise self._failure(block.line, f"bash block exited {result.returncode}, "
-                                f"expected {want}", result.output)
+            raise self._failure(
+                block.line, f"bash block exited {result.returncode}, expected {want}", result.output
+            )
         if want == 0 and result.failed_command:
-            raise self._failure(block.line, f"command `{result.failed_command}` failed in "
-                                "bash block (every command must succeed)", result.output)
+            raise self._failure(
+                block.line,
+                f"command `{result.failed_command}` failed in "
+                "bash block (every command must succeed)",
+                result.output,
+            )
 
     def run_console(self, block: Block) -> None:
         assert block.options is not None
@@ -67,8 +83,11 @@ class PageRun:
             want = block.options.returncode if index == len(commands) - 1 else 0
             result = self._run(block, line, command.source)
             if result.returncode != want:
-                raise self._failure(line, f"`{command.first_line}` exited {result.returncode}, "
-                                    f"expected {want}", result.output)
+                raise self._failure(
+                    line,
+                    f"`{command.first_line}` exited {result.returncode}, expected {want}",
+                    result.output,
+                )
             actual = normalise(result.output.splitlines())
             if matches(command.expected, actual):
                 continue
@@ -90,8 +109,12 @@ class PageRun:
             raise self._failure(line, f"`{first}`: {exc}", exc.output) from None
 
     def _mismatch(self, line: int, command: Command, actual: list[str]) -> BlockFailure:
-        return self._failure(line, f"output of `{command.first_line}` does not match",
-                             diff(command.expected, actual), hint_from="\n".join(actual))
+        return self._failure(
+            line,
+            f"output of `{command.first_line}` does not match",
+            diff(command.expected, actual),
+            hint_from="\n".join(actual),
+        )
 
     def _failure(self, line: int, message: str, detail: str, hint_from: str = "") -> BlockFailure:
         if any(sign in (hint_from or detail) for sign in _NETWORK_SIGNS):

@@ -39,7 +39,12 @@ def check_syntax(source: str, env: dict[str, str]) -> str:
     """bash's complaint about ``source`` (``bash -n``), or "" if it parses."""
     probe = subprocess.run(
         ["bash", "--noprofile", "--norc", "-n"],
-        input=source, capture_output=True, text=True, env=env, check=False, timeout=30,
+        input=source,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=30,
     )
     return probe.stderr.strip() if probe.returncode else ""
 
@@ -52,8 +57,12 @@ class BashSession:
         self._nonce = uuid.uuid4().hex
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
             [*prefix, "bash", "--noprofile", "--norc"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            cwd=cwd, env=env, start_new_session=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
         )
         self.ended = ""
 
