@@ -1,0 +1,216 @@
+"""Macros for pages that opt in with `render_macros: true`: numbers and tables from podsim.
+
+mkdocs-macros loads this module (module_name: hooks/macros) afresh on every build, including
+each `mkdocs serve` rebuild, and `define_env` drops podsim from the import cache, so a change
+to the model shows on the next rebuild without touching the Markdown.
+
+Each macro reads podsim through exactly one adapter function (`_backoff`, `_reconcile_rows`,
+`_scenario`) and renders plain data with a pure function (`backoff_rows`, `markdown_table`,
+`fate_list`, `sequence_diagram`). When podsim lacks what an adapter needs, the macro raises
+`MacroSourceMissing` naming it, and the build fails on that page.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
+
+
+class MacroSourceMissing(RuntimeError):
+    """The podsim function or value a macro reads does not exist (yet)."""
+
+
+class _BackoffModel(Protocol):
+    cap_s: float
+
+    def delay_after(self, failures: int) -> float: ...
+
+    def first_capped_failure(self) -> int: ...
+
+
+class ScenarioRun(NamedTuple):
+    """What the scenario macros need from one podsim run."""
+
+    fate: Mapping[str, Any]
+    trace: Sequence[Mapping[str, Any]]  # {"t": float, "kind", "lane", "detail", "to"?: lane}
+
+
+# Lanes of the sequence diagram, in display order: trace lane -> participant label.
+LANES = {
+    "operator": "Operator",
+    "api": "API",
+    "push-daemon": "Push daemon",
+    "origin": "Origin",
+    "kubelet": "Kubelet",
+    "volume": "Volume (emptyDir)",
+}
+
+
+# mkdocs-macros entry point: register the macros, with a freshly imported model.
+def define_env(env: Any) -> None:
+    _forget_podsim()
+    for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
+                  scenario_sequence):
+        env.macro(macro)
+
+
+# ---- macros -------------------------------------------------------------------------------
+
+def backoff_table(rows: int | None = None) -> str:
+    """The push daemon's retry delays: failure number, delay, time since the first failure."""
+    model = _backoff()
+    count = rows if rows is not None else model.first_capped_failure() + 1
+    body = [{"Consecutive failures": str(n), "Next attempt after": duration(delay),
+             "Time since first failure": duration(elapsed)}
+            for n, delay, elapsed in backoff_rows(model, count)]
+    return markdown_table(body)
+
+
+def backoff_cap() -> str:
+    """The longest delay between two push attempts, e.g. "1 h"."""
+    return duration(_backoff().cap_s)
+
+
+def reconcile_outcome_table() -> str:
+    """The reconcile state machine's outcomes, one row per situation, as podsim states them."""
+    return markdown_table(_reconcile_rows())
+
+
+def scenario_fate(name: str) -> str:
+    """What happened to the writes of scenario `name`, as a Markdown list."""
+    return fate_list(_scenario(name).fate)
+
+
+def scenario_sequence(name: str) -> str:
+    """Scenario `name`'s trace as a Mermaid sequence diagram."""
+    return sequence_diagram(_scenario(name).trace)
+
+
+# ---- adapters: the only places that know podsim's API --------------------------------------
+
+def _backoff() -> _BackoffModel:
+    return _podsim_attr("podsim.api.backoff", "DEFAULT_BACKOFF")  # type: ignore[no-any-return]
+
+
+def _reconcile_rows() -> list[dict[str, str]]:
+    # Integrator: point this at podsim's reconcile outcomes (list of same-keyed dicts).
+    outcomes = _podsim_attr("podsim.api.reconcile", "outcome_rows")
+    return [dict(row) for row in outcomes()]
+
+
+@functools.cache
+def _scenario(name: str) -> ScenarioRun:
+    # Integrator: point this at podsim's scenario runner; one run per scenario per build.
+    run = _podsim_attr("podsim.scenarios", "run")
+    result = run(name)
+    trace = result.trace.to_list() if hasattr(result.trace, "to_list") else list(result.trace)
+    return ScenarioRun(fate=dict(result.fate), trace=[_with_target(e) for e in trace])
+
+
+def _with_target(entry: Mapping[str, Any]) -> dict[str, Any]:
+    # podsim keeps a message's receiving lane in entry["data"]["to"].
+    event = dict(entry)
+    to = (entry.get("data") or {}).get("to")
+    if to is not None:
+        event["to"] = to
+    return event
+
+
+def _podsim_attr(module: str, name: str) -> Any:
+    # `module.name` from podsim, or a clear error saying which one is missing.
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as error:
+        raise MacroSourceMissing(f"this macro reads {module}.{name}, which podsim does not "
+                                 f"provide ({error}); connect it in hooks/macros.py") from error
+
+
+def _forget_podsim() -> None:
+    # Drop cached podsim modules so this build imports the model as it is on disk now.
+    for module in [m for m in sys.modules if m == "podsim" or m.startswith("podsim.")]:
+        del sys.modules[module]
+
+
+# ---- renderers: plain data in, Markdown out ------------------------------------------------
+
+def backoff_rows(model: _BackoffModel, count: int) -> list[tuple[int, float, float]]:
+    """(failure number, delay after it, seconds from first failure to the next attempt)."""
+    rows, elapsed = [], 0.0
+    for n in range(1, count + 1):
+        delay = model.delay_after(n)
+        elapsed += delay
+        rows.append((n, delay, elapsed))
+    return rows
+
+
+def duration(seconds: float) -> str:
+    """Seconds as a short human duration: 1 s, 4 min 16 s, 1 h, 1 d 2 h."""
+    if seconds != int(seconds):
+        return f"{seconds:g} s"
+    left, parts = int(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        amount, left = divmod(left, size)
+        if amount:
+            parts.append(f"{amount} {unit}")
+    return " ".join(parts) or "0 s"
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """A Markdown table from same-keyed dicts; the keys are the column headings."""
+    if not rows:
+        raise ValueError("a table needs at least one row")
+    headings = list(rows[0])
+    for row in rows:
+        if list(row) != headings:
+            raise ValueError(f"table row {dict(row)!r} does not have the columns {headings}")
+    lines = [_table_row(headings), _table_row(["---"] * len(headings))]
+    lines += [_table_row([str(row[h]) for h in headings]) for row in rows]
+    return "\n".join(lines)
+
+
+def _table_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+def fate_list(fate: Mapping[str, Any]) -> str:
+    """A scenario's fate summary as a Markdown list, one item per key."""
+    items = []
+    for key, value in fate.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        items.append(f"- **{key}**: {shown or 'none'}")
+    return "\n".join(items)
+
+
+def sequence_diagram(trace: Sequence[Mapping[str, Any]]) -> str:
+    """A Mermaid sequence diagram (a fenced block) from trace events, in trace order."""
+    used = {event["lane"] for event in trace} | {e["to"] for e in trace if e.get("to")}
+    unknown = sorted(used - set(LANES))
+    if unknown:
+        raise ValueError(f"trace lanes {unknown} have no diagram participant; known: "
+                         f"{', '.join(LANES)}")
+    lines = ["```mermaid", "sequenceDiagram"]
+    lines += [f"    participant {_lane_id(lane)} as {label}"
+              for lane, label in LANES.items() if lane in used]
+    for event in trace:
+        text = _mermaid_text(f"t={event['t']:g}s {event['kind']}: {event.get('detail', '')}")
+        source, target = _lane_id(event["lane"]), event.get("to")
+        if target:
+            lines.append(f"    {source}->>{_lane_id(target)}: {text}")
+        else:
+            lines.append(f"    Note over {source}: {text}")
+    return "\n".join([*lines, "```"])
+
+
+def _lane_id(lane: str) -> str:
+    return lane.replace("-", "_")
+
+
+def _mermaid_text(text: str) -> str:
+    # Message text with Mermaid's statement separators and markup escaped as entity codes.
+    return " ".join(text.split()).rstrip(": ").translate(_MERMAID_ENTITIES)
+
+
+_MERMAID_ENTITIES = str.maketrans({"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"})

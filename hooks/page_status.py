@@ -1,0 +1,112 @@
+"""Show each code block's verification status, claim chips and a verification footer.
+
+Runs before mkdocs-macros, on the page as written, so fence line numbers are those of the
+source file: the key the verification report uses. Each fence gets an id (docproof-L<line>)
+and data-docproof-* attributes; the stylesheet draws the badge from them.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from _layout import CLAIMS_PAGE
+from _report import Report, load_report
+from _scan import Fence, ScanError, claim_id_of, lines_outside_fences, scan_fences
+
+# Fences that are pictures, not code; the report has nothing to say about them.
+_NOT_CODE = frozenset({"mermaid"})
+_UNSAFE_IN_ATTRIBUTE = str.maketrans({'"': "'", "{": "(", "}": ")", "\n": " "})
+
+
+# Before macros (priority 0) and the macro guard (50): the text is still the source file's.
+@event_priority(100)
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    src = page.file.src_uri
+    offset = _front_matter_lines(page.file.content_string, markdown, src)
+    report = load_report(config)
+    lines = markdown.splitlines()
+    fences = [f for f in scan_fences(markdown) if f.lang not in _NOT_CODE]
+    for fence in fences:
+        lines[fence.line - 1] = _annotated(fence, offset, src, report)
+    try:
+        claims = _claim_chips(markdown, src, offset)
+    except ScanError as error:
+        raise PluginError(str(error)) from error
+    for number, chip in claims.items():
+        lines[number - 1] = chip
+    if fences or claims:
+        lines += ["", _footer(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _front_matter_lines(source: str, markdown: str, src: str) -> int:
+    # Lines mkdocs removed from the top of the file (front matter).
+    if not source.endswith(markdown):
+        raise PluginError(f"{src}: page text was changed before the verification-status hook "
+                          "ran; it must see the source file (check plugin priorities)")
+    return source[: len(source) - len(markdown)].count("\n")
+
+
+def _annotated(fence: Fence, offset: int, src: str, report: Report | None) -> str:
+    # The fence's opening line with an id and data-docproof-* attributes added.
+    line = fence.line + offset
+    attrs = [f"#docproof-L{line}"]
+    result = report.block(src, line) if report else None
+    if result is not None and result.lang not in ("", fence.lang):
+        result = None  # the report describes an older version of this page
+    if result is not None:
+        attrs.append(f'data-docproof-status="{result.status}"')
+        if result.reason:
+            attrs.append(f'data-docproof-reason="{_attribute(result.reason)}"')
+    else:
+        why = "no verification report" if report is None else "not in the verification report"
+        attrs.append(f'data-docproof-unverified="{why}"')
+    brace = re.match(r"^\{(?P<body>.*)\}$", fence.info)
+    body = brace.group("body").strip() if brace else _brace_body(fence, src)
+    return f"{fence.indent}{fence.marker}{{{body} {' '.join(attrs)}}}"
+
+
+def _brace_body(fence: Fence, src: str) -> str:
+    # The brace-form body for a plain ```lang fence; anything richer must use brace form.
+    words = fence.info.split()
+    if len(words) > 1:
+        raise PluginError(f"{src}:{fence.line}: write fence options in brace form, "
+                          f"```{{.{words[0]} ...}}, not {fence.info!r}")
+    return f".{words[0]}" if words else ".text"
+
+
+def _attribute(text: str) -> str:
+    # Text safe inside a double-quoted fence attribute.
+    return html.escape(text.translate(_UNSAFE_IN_ATTRIBUTE), quote=False)
+
+
+def _claim_chips(markdown: str, src: str, offset: int) -> dict[int, str]:
+    # Claim comment lines replaced by a visible chip linking to the claims index.
+    index = posixpath.relpath(CLAIMS_PAGE, posixpath.dirname(src))
+    chips: dict[int, str] = {}
+    for number, line in lines_outside_fences(markdown):
+        claim_id = claim_id_of(line, f"{src}:{number + offset}")
+        if claim_id is not None:
+            indent = line[: len(line) - len(line.lstrip())]
+            chips[number] = (f"{indent}[{claim_id}]({index}#{claim_id})"
+                             f"{{ #claim-{claim_id} .docproof-claim }}")
+    return chips
+
+
+def _footer(report: Report | None) -> str:
+    # The page's verification footer (raw HTML, so the theme's Markdown rules don't apply).
+    if report is None:
+        text = ("<strong>Not verified</strong>: this site was built without a verification "
+                "report (<code>.docproof/report.json</code>).")
+    else:
+        commit = f"<code>{html.escape(report.commit)}</code>" if report.commit else "unrecorded"
+        text = f"Verified at commit {commit}, {html.escape(report.verified_at)}."
+    return f'<p class="docproof-footer">{text}</p>'
