@@ -31,6 +31,7 @@ NETWORK_DOWN = "network-down"
 PROTECTED_BRANCH = "protected-branch"
 INTERRUPT_NEXT_CLONE = "interrupt-next-clone"
 DEPLOY_KEY_REVOKED = "deploy-key-revoked"
+BRANCH_CREATION_RESTRICTED = "branch-creation-restricted"
 
 _KEY_PATTERN = re.compile(r"podsim-deploy-key-(\d+)")
 
@@ -44,6 +45,13 @@ while read -r old new ref; do
   if [ "$ref" = refs/heads/published ] && [ -e "$faults/protected-branch" ]; then
     echo "error: GH006: Protected branch update failed for $ref." >&2
     echo "error: Changes must be made through a pull request." >&2
+    status=1
+  fi
+  # A ruleset that forbids creating branches (e.g. conflicts/*) while the flag exists.
+  if [ "$old" = 0000000000000000000000000000000000000000 ] && \
+     [ -e "$faults/branch-creation-restricted" ]; then
+    echo "error: GH013: Repository rule violations found for $ref." >&2
+    echo "error: - Cannot create ref due to creations being restricted." >&2
     status=1
   fi
 done
@@ -73,8 +81,18 @@ class Origin:
             raise WorldError(f"origin repository already exists at {git_dir}")
         world_dir.mkdir(parents=True, exist_ok=True)
         # No template: the sample hooks cost time and origin needs only its own hook.
-        _run(["git", "init", "--quiet", "--bare", "--template=", f"--initial-branch={BRANCH}",
-              str(git_dir)], git_env(world_dir / "origin-home"))
+        _run(
+            [
+                "git",
+                "init",
+                "--quiet",
+                "--bare",
+                "--template=",
+                f"--initial-branch={BRANCH}",
+                str(git_dir),
+            ],
+            git_env(world_dir / "origin-home"),
+        )
         hook = git_dir / "hooks" / "pre-receive"
         hook.parent.mkdir()
         hook.write_text(_PRE_RECEIVE_HOOK)
@@ -91,8 +109,14 @@ class Origin:
 
     # -- another writer ------------------------------------------------------------
 
-    def advance(self, when: datetime, path: str, content: str, message: str,
-                author: tuple[str, str] = OTHER_WRITER) -> str:
+    def advance(
+        self,
+        when: datetime,
+        path: str,
+        content: str,
+        message: str,
+        author: tuple[str, str] = OTHER_WRITER,
+    ) -> str:
         """Commit `content` at `path` onto published, as a writer other than the pod."""
         return self._commit(when, {path: content}, message, author, parent=self.tip())
 
@@ -103,6 +127,10 @@ class Origin:
 
     def protect_branch(self, on: bool) -> None:
         self._set_flag(PROTECTED_BRANCH, on)
+
+    def restrict_branch_creation(self, on: bool) -> None:
+        """Refuse pushes that create a branch (a ruleset); updates of published still pass."""
+        self._set_flag(BRANCH_CREATION_RESTRICTED, on)
 
     def interrupt_next_clone(self, on: bool) -> None:
         """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
@@ -141,8 +169,7 @@ class Origin:
 
     def branches(self) -> dict[str, str]:
         """Every branch on origin: short name -> commit sha."""
-        out = self._git("for-each-ref", "--format=%(refname:strip=2) %(objectname)",
-                        "refs/heads/")
+        out = self._git("for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads/")
         return dict(line.split(" ", 1) for line in out.splitlines())
 
     def log_messages(self, branch: str = BRANCH) -> list[str]:
@@ -154,11 +181,23 @@ class Origin:
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         done = subprocess.run(
-            ["git", "--git-dir", str(self.git_dir), "merge-base", "--is-ancestor",
-             ancestor, descendant], env=self._env, capture_output=True, text=True)
+            [
+                "git",
+                "--git-dir",
+                str(self.git_dir),
+                "merge-base",
+                "--is-ancestor",
+                ancestor,
+                descendant,
+            ],
+            env=self._env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode not in (0, 1):
-            raise GitError(f"merge-base --is-ancestor {ancestor} {descendant}: "
-                           f"{done.stderr.strip()}")
+            raise GitError(
+                f"merge-base --is-ancestor {ancestor} {descendant}: {done.stderr.strip()}"
+            )
         return done.returncode == 0
 
     def ssh_command(self, key_file: Path | None = None) -> str:
@@ -167,18 +206,31 @@ class Origin:
 
     # -- internals -----------------------------------------------------------------
 
-    def _commit(self, when: datetime, files: dict[str, str], message: str,
-                author: tuple[str, str], parent: str | None) -> str:
+    def _commit(
+        self,
+        when: datetime,
+        files: dict[str, str],
+        message: str,
+        author: tuple[str, str],
+        parent: str | None,
+    ) -> str:
         """One commit onto published in a single `git fast-import` pass."""
         ident = f"{author[0]} <{author[1]}> {_raw_date(when)}".encode()
-        stream = [b"commit refs/heads/" + BRANCH.encode(),
-                  b"author " + ident, b"committer " + ident, *_data(message + "\n")]
+        stream = [
+            b"commit refs/heads/" + BRANCH.encode(),
+            b"author " + ident,
+            b"committer " + ident,
+            *_data(message + "\n"),
+        ]
         if parent is not None:
             stream.append(b"from " + parent.encode())
         for path in sorted(files):
             stream += [b"M 100644 inline " + _quote_path(path), *_data(files[path])]
-        _run(["git", "--git-dir", str(self.git_dir), "fast-import", "--quiet",
-              "--date-format=raw"], self._env, stdin=b"\n".join(stream) + b"\n")
+        _run(
+            ["git", "--git-dir", str(self.git_dir), "fast-import", "--quiet", "--date-format=raw"],
+            self._env,
+            stdin=b"\n".join(stream) + b"\n",
+        )
         return self.tip()
 
     def _set_flag(self, name: str, on: bool) -> None:
@@ -204,8 +256,9 @@ class Origin:
 def _run(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
     done = subprocess.run(argv, env=env, input=stdin, capture_output=True)
     if done.returncode != 0:
-        raise GitError(f"{' '.join(argv)!r} exited {done.returncode}: "
-                       f"{done.stderr.decode().strip()}")
+        raise GitError(
+            f"{' '.join(argv)!r} exited {done.returncode}: {done.stderr.decode().strip()}"
+        )
     return done.stdout
 
 

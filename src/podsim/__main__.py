@@ -1,0 +1,3 @@
+from podsim.cli import main
+
+raise SystemExit(main())

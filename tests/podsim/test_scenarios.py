@@ -1,0 +1,86 @@
+"""Scenario fates match FACTS §6, and the CLI reports them deterministically."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from podsim.scenarios import SCENARIOS, run_scenario
+
+# scenario -> (fate counts, reconcile outcomes in order)
+EXPECTED = {
+    "happy-path": ({"origin": 3}, ["in-sync"]),
+    "oom-kill": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
+    "process-crash": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
+    "liveness-restart": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
+    "graceful-rollout": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "pod-delete": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "node-failure": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "eviction": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "origin-outage": ({"origin": 3}, ["in-sync"]),
+    "deploy-key-revoked": ({"origin": 2}, ["in-sync"]),
+    "protected-branch": ({"pod-only": 2}, ["in-sync"]),
+    "non-fast-forward": ({"origin": 1}, ["in-sync", "rebased"]),
+    "diverged-conflict": ({"conflict-branch": 1}, ["in-sync", "conflict-escaped"]),
+    "conflict-push-fails": ({"lost": 1}, ["in-sync", "conflict-escaped", "in-sync"]),
+    "rollout-mid-push": ({"lost": 1}, ["in-sync", "in-sync"]),
+    "rollout-mid-push-drained": ({"origin": 1}, ["in-sync", "in-sync"]),
+    "diverged-old-git": ({"conflict-branch": 1}, ["in-sync", "conflict-escaped"]),
+}
+
+
+def test_every_scenario_has_an_expectation() -> None:
+    assert set(EXPECTED) == set(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_scenario_fates(name: str, tmp_path: Path) -> None:
+    result = run_scenario(name, tmp_path / "world").to_json()
+    fates, outcomes = EXPECTED[name]
+    assert {fate: n for fate, n in result["fates"].items() if n} == fates
+    assert result["reconcile_outcomes"] == outcomes
+
+
+def test_loss_scenarios_lose_exactly_the_local_only_writes(tmp_path: Path) -> None:
+    result = run_scenario("pod-delete", tmp_path / "world")
+    assert result.fates == {"w-0001": "origin", "w-0002": "lost", "w-0003": "lost"}
+
+
+def test_conflict_push_failure_is_logged_as_local_only(tmp_path: Path) -> None:
+    result = run_scenario("conflict-push-fails", tmp_path / "world")
+    rejected = result.world.trace.of_kind("origin.reject")
+    assert any(e.detail.startswith("conflicts/") for e in rejected)
+
+
+def podsim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "podsim", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_json_is_complete_and_repeatable() -> None:
+    first, second = (
+        podsim("scenario", "run", "oom-kill", "--json"),
+        podsim("scenario", "run", "oom-kill", "--json"),
+    )
+    assert first.returncode == 0 and first.stdout == second.stdout
+    report = json.loads(first.stdout)
+    assert {"scenario", "seed", "writes", "fates", "reconcile_outcomes", "events"} <= set(report)
+    assert report["writes"][0] == {"id": "w-0001", "fate": "origin"}
+    assert all({"t", "kind"} <= set(event) for event in report["events"])
+
+
+def test_cli_lists_and_rejects_unknown_names() -> None:
+    listed = podsim("scenario", "list")
+    assert listed.stdout.splitlines()[0].startswith("happy-path ")
+    unknown = podsim("scenario", "run", "no-such-thing")
+    assert unknown.returncode == 2
+    assert "unknown scenario 'no-such-thing'" in unknown.stderr and "pod-delete" in unknown.stderr
+
+
+def test_cli_timeline_is_readable() -> None:
+    done = podsim("scenario", "run", "pod-delete")
+    assert done.returncode == 0
+    assert "volume.wiped" in done.stdout and done.stdout.rstrip().endswith("lost 2")
