@@ -4,8 +4,10 @@ No per-commit queue: two counters, one push in flight, coalescing, deterministic
 Every `await` of the original is a timer here; all state is a JSON-able dict in
 `ctx.state["push_daemon"]`, so a saved world resumes it. A timer carries a token and is
 ignored unless the state still expects that token: that is how `clearTimeout` is modelled
-(the cluster may still deliver it). A push takes `config.push_duration_s`; `git push` runs
-when its timer fires, so a container that dies mid-push never pushes.
+(the cluster may still deliver it). A push takes `config.push_duration_s`: the branch tip
+is read when the attempt starts (what production's `git push <remote> <branch>` would
+ship) and `git push <remote> <tip>:refs/heads/<branch>` runs when the timer fires, so a
+container that dies mid-push never pushes and later commits are not smuggled in.
 """
 
 import re
@@ -151,6 +153,9 @@ def _attempt(ctx: ProcessContext) -> None:
     d["current_attempt"] = batch["attempt"]
     d["current_backoff_ms"] = None
     batch["push_due"] = ctx.now + ctx.config.push_duration_s
+    # `git push` ships the branch tip as of its start; its effect lands when it finishes.
+    batch["tip"] = ctx.git("rev-parse", "--verify", "--quiet", d["branch"], check=False
+                           ).stdout.strip()
     _set_timer(ctx, PUSH_DONE, ctx.config.push_duration_s)
     ctx.record("push-daemon.attempt", "push-daemon", f"attempt {batch['attempt']}",
                attempt=batch["attempt"], commit=batch["commit"])
@@ -161,11 +166,12 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     batch, attempt = d["batch"], d["batch"]["attempt"]
     batch["push_due"] = None
     remote, branch = d["remote"], d["branch"]
-    result = ctx.git("push", remote, branch, check=False)
+    tip = batch["tip"]
+    result = ctx.git("push", remote, f"{tip}:refs/heads/{branch}" if tip else branch,
+                     check=False)
     if result.returncode == 0:
         d["last_pushed_counter"] = batch["counter_at_start"]
         d["last_push_at"] = iso(ctx.utc())
-        tip = ctx.git("rev-parse", branch).stdout.strip()
         ctx.record("origin.accept", "origin", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
         _emit(ctx, "push", commit=batch["commit"],
               durationMs=round(ctx.config.push_duration_s * 1000))
