@@ -34,6 +34,14 @@ def git(env: dict[str, str], cwd: Path, *args: str, stdin: str = "",
     return result.stdout.strip()
 
 
+def ident(name: str) -> dict[str, str]:
+    """Author and committer `name`, dated SEED_DATE."""
+    email = f"{name.lower()}@example.org"
+    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": SEED_DATE,
+            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": SEED_DATE}
+
+
 def person(slug: str, **fields: object) -> dict[str, object]:
     return {"slug": slug, "first_name": slug.split("-")[0].title(), **fields}
 
@@ -109,11 +117,8 @@ class Rig:
                 git(self.env, repo, "update-index", "--add", "--cacheinfo",
                     f"100644,{blob},{path}", extra=idx)
             tree = git(self.env, repo, "write-tree", extra=idx)
-        who = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.org",
-               "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "c@example.org",
-               "GIT_AUTHOR_DATE": SEED_DATE, "GIT_COMMITTER_DATE": SEED_DATE}
         commit = git(self.env, repo, "commit-tree", tree, "-p", parent, "-m", message,
-                     extra=who)
+                     extra=ident(author))
         git(self.env, repo, "update-ref", f"refs/heads/{ref}", commit, parent)
         return commit
 
@@ -148,10 +153,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
             git(env, origin, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}",
                 extra=idx)
         tree = git(env, origin, "write-tree", extra=idx)
-    who = {"GIT_AUTHOR_NAME": "Seed", "GIT_AUTHOR_EMAIL": "seed@example.org",
-           "GIT_COMMITTER_NAME": "Seed", "GIT_COMMITTER_EMAIL": "seed@example.org",
-           "GIT_AUTHOR_DATE": SEED_DATE, "GIT_COMMITTER_DATE": SEED_DATE}
-    seed = git(env, origin, "commit-tree", tree, "-m", "Seed data", extra=who)
+    seed = git(env, origin, "commit-tree", tree, "-m", "Seed data", extra=ident("Seed"))
     git(env, origin, "update-ref", f"refs/heads/{BRANCH}", seed)
     pod = tmp_path / "pod.git"
     git(env, tmp_path, "clone", "--quiet", "--bare", str(origin), str(pod))

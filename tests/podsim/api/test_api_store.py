@@ -1,7 +1,7 @@
 """Writes: one request, one commit on the bare clone, advanced with compare-and-swap."""
 
 import pytest
-from apirig import BRANCH, SEED_DATE, Rig, git, person
+from apirig import BRANCH, Rig, git, ident, person
 
 from podsim.api.errors import StoreError, TransactionError
 from podsim.api.store import (
@@ -61,10 +61,8 @@ def test_open_store_refuses_non_bare_and_missing_gitsheets(rig: Rig) -> None:
     with pytest.raises(StoreError, match="must be bare"):
         open_store(rig.ctx())
     (rig.pod / ".git").rmdir()
-    who = {"GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x", "GIT_AUTHOR_DATE": SEED_DATE,
-           "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x", "GIT_COMMITTER_DATE": SEED_DATE}
     empty = git(rig.env, rig.pod, "mktree")
-    bare = git(rig.env, rig.pod, "commit-tree", empty, "-m", "empty", extra=who)
+    bare = git(rig.env, rig.pod, "commit-tree", empty, "-m", "empty", extra=ident("X"))
     rig.git(rig.pod, "update-ref", f"refs/heads/{BRANCH}", bare)
     with pytest.raises(StoreError, match=r"no \.gitsheets/"):
         open_store(rig.ctx())
