@@ -1,4 +1,7 @@
-"""The seam between docproof and a world: one hook, implemented in the root conftest.py."""
+"""The seam between docproof and a world: one hook, implemented in the root conftest.py.
+
+pytest only recognises hook implementations whose names start with ``pytest_``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from docproof.sandbox import PageWorld, Sandbox
 
 
 @pytest.hookspec(firstresult=True)
-def docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld | None:
+def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld | None:
     """Bind the page at ``page`` to the world named in its front matter.
 
     Called once per page whose front matter names a world other than ``none``, before its

@@ -28,6 +28,7 @@ class DocproofPage(pytest.File):
     page: Page
     run: PageRun | None = None
     current: pytest.Item | None = None
+    failure: PageError | None = None
 
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
@@ -39,15 +40,21 @@ class DocproofPage(pytest.File):
         return [_item_for(self, block, state.claims()) for block in self.page.blocks]
 
     def setup(self) -> None:
+        """Make the sandbox and bind the world; a failure is kept and fails each block."""
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
-        if not runnable:
-            return
+        if runnable:
+            try:
+                self.run = self._start()
+            except PageError as exc:
+                self.failure = exc
+
+    def _start(self) -> PageRun:
         state = session_state(self.config)
         sandbox = make_sandbox(self.path.stem)
         world = None
         if self.page.world != NO_WORLD:
             try:
-                world = self.config.hook.docproof_page_world(
+                world = self.config.hook.pytest_docproof_page_world(
                     page=self.path, world=self.page.world, sandbox=sandbox
                 )
             except Exception as exc:
@@ -56,15 +63,9 @@ class DocproofPage(pytest.File):
                 raise PageError(self.page.path, 1, message) from exc
             if world is None:
                 sandbox.remove()
-                raise PageError(
-                    self.page.path,
-                    1,
-                    f"no docproof_page_world provider gave "
-                    f"world {self.page.world!r} (implement it in conftest.py)",
-                )
-        self.run = PageRun(
-            self.path, self.page.path, sandbox, world, state.net_prefix(), state.update
-        )
+                message = f"no pytest_docproof_page_world provider gave world {self.page.world!r}"
+                raise PageError(self.page.path, 1, message)
+        return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
 
     def teardown(self) -> None:
         run, self.run = self.run, None
@@ -75,6 +76,8 @@ class DocproofPage(pytest.File):
             self.current.user_properties.append((UPDATED, json.dumps(changed)))
 
     def page_run(self) -> PageRun:
+        if self.failure is not None:
+            raise self.failure
         if self.run is None:
             raise RuntimeError(f"{self.page.path}: page was not set up")
         return self.run
@@ -107,16 +110,14 @@ class BlockItem(pytest.Item):
 
 
 class VerdictItem(BlockItem):
-    """A block decided without running: skipped with a reason, or failed with an error."""
+    """A block decided without running: failed with an error, or skipped by a skip mark."""
 
-    def __init__(self, *, skip: str = "", error: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, error: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.skip, self.error = skip, error
+        self.error = error
 
     def runtest(self) -> None:
-        if self.error:
-            raise BlockFailure(self.block.path, self.block.line, self.error)
-        pytest.skip(self.skip)
+        raise BlockFailure(self.block.path, self.block.line, self.error)
 
 
 def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item:
@@ -133,7 +134,8 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
         item = VerdictItem.from_parent(page, name=name, block=block, error=error)
     elif options.notest is not None or options.lang in ILLUSTRATION:
         reason = options.notest or f"illustration ({options.lang})"
-        item = VerdictItem.from_parent(page, name=name, block=block, skip=reason)
+        item = VerdictItem.from_parent(page, name=name, block=block)
+        item.add_marker(pytest.mark.skip(reason=reason))
     elif options.lang == "python":
         item = _python_item(page, block, name)
     else:

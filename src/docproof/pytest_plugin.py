@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from docproof.pytest_nodes import BLOCK_KEY, PROPERTY, UPDATED, DocproofPage
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, write_report
 
+_LOCATED = re.compile(r"^\S+\.md:\d+: ")
 _STATUS = {"passed": "pass", "failed": "fail", "skipped": "skip"}
 
 
@@ -118,7 +120,7 @@ class Reporter:
         fields: dict[str, Any] = json.loads(str(props[PROPERTY]))
         reason = fields["reason"]
         if status == "fail":
-            reason = report.longreprtext.strip().splitlines()[0] if report.longreprtext else ""
+            reason = _headline(report.longreprtext)
         elif status == "skip" and not reason and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
         record = BlockRecord(
@@ -152,3 +154,10 @@ class Reporter:
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+
+
+def _headline(text: str) -> str:
+    """The ``file.md:line: message`` line of a failure (xdist puts a worker line first)."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    located = [line for line in lines if _LOCATED.match(line)]
+    return (located or lines or [""])[0]
