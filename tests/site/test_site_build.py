@@ -1,0 +1,130 @@
+"""The strict site build: publishing, verification status, claims, and failures naming pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from site_project import SAMPLES, Elements, SiteProject
+
+REPORT = json.loads((SAMPLES / "site" / "report.json").read_text())
+SPEC = "specs/behaviors/sample.md"
+
+
+def _built(project: SiteProject) -> SiteProject:
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def _url(page: str) -> str:
+    return page.removesuffix(".md")
+
+
+def test_specs_and_runbooks_are_published_at_their_repository_paths(project: SiteProject) -> None:
+    _built(project)
+    assert (project.root / "site/specs/behaviors/sample/index.html").is_file()
+    assert (project.root / "site/runbooks/sample-incident/index.html").is_file()
+    assert (project.root / "site/operations/overview/index.html").is_file()
+
+
+def test_repository_relative_links_resolve_on_the_site(project: SiteProject) -> None:
+    _built(project)
+    overview = project.html("operations/overview")
+    assert 'href="../../specs/behaviors/sample/#sample-storage-spec"' in overview
+    spec = project.html("specs/behaviors/sample")
+    assert 'href="../../../runbooks/sample-incident/#recover-writes"' in spec
+    assert 'href="../../../operations/overview/"' in spec
+
+
+def test_every_reported_block_carries_its_status(project: SiteProject) -> None:
+    _built(project)
+    for block in REPORT["blocks"]:
+        element = Elements(project.html(_url(block["file"]))).by_id(f"docproof-L{block['line']}")
+        assert element["data-docproof-status"] == block["status"], block
+        assert element.get("data-docproof-reason") == (block["reason"] or None), block
+
+
+def test_blocks_missing_from_the_report_say_not_verified(project: SiteProject) -> None:
+    _built(project)
+    yaml_block = Elements(project.html(_url(SPEC))).by_id("docproof-L44")
+    assert "data-docproof-status" not in yaml_block
+    assert yaml_block["data-docproof-unverified"] == "not in the verification report"
+
+
+def test_every_code_block_gets_a_status_or_says_why_not(project: SiteProject) -> None:
+    _built(project)
+    blocks = Elements(project.html(_url(SPEC))).code_blocks()
+    assert len(blocks) == 6
+    for block in blocks:
+        assert ("data-docproof-status" in block) != ("data-docproof-unverified" in block), block
+
+
+def test_page_footer_names_the_verified_commit_and_time(project: SiteProject) -> None:
+    _built(project)
+    spec = project.html(_url(SPEC))
+    assert "Verified at commit <code>0123abc</code>, 2026-01-02T03:04:05Z." in spec
+
+
+def test_without_a_report_the_site_builds_and_says_not_verified(tmp_path: Path) -> None:
+    project = _built(SiteProject.sample(tmp_path, with_report=False))
+    spec = project.html(_url(SPEC))
+    blocks = Elements(spec).code_blocks()
+    assert blocks
+    assert all(b["data-docproof-unverified"] == "no verification report" for b in blocks)
+    assert "<strong>Not verified</strong>" in spec
+    assert "not verified" in project.html("claims")
+
+
+def test_claims_index_lists_every_claim_of_the_report(project: SiteProject) -> None:
+    _built(project)
+    claims = project.html("claims")
+    for claim in REPORT["claims"]:
+        assert f"<code>{claim['id']}</code>" in claims, claim["id"]
+    assert 'id="sample.lost-on-pod-delete"' in claims
+    assert 'href="../specs/behaviors/sample/#docproof-L13"' in claims
+    assert "In the report, declared nowhere" in claims
+
+
+def test_claims_render_as_chips_linking_to_the_index(project: SiteProject) -> None:
+    _built(project)
+    chip = Elements(project.html(_url(SPEC))).by_id("claim-sample.lost-on-pod-delete")
+    assert chip["class"] == "docproof-claim"
+    assert chip["href"] == "../../../claims/#sample.lost-on-pod-delete"
+
+
+def test_shell_and_jsonpath_survive_macro_rendering(project: SiteProject) -> None:
+    _built(project)
+    text = re.sub(r"<[^>]+>", "", project.html(_url(SPEC)))
+    assert "echo ${#A[@]} '{.items[0].metadata.name}'" in text
+
+
+def test_backoff_macro_renders_the_models_schedule(project: SiteProject) -> None:
+    _built(project)
+    spec = project.html(_url(SPEC))
+    assert "doubles up to 1 h." in spec
+    assert "<td>4</td>\n<td>8 s</td>\n<td>15 s</td>" in spec
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("broken-link", "contains a link '../../specs/behaviors/missing.md'"),
+        ("broken-anchor", "#no-such-heading"),
+        ("unknown-claim", ":3: unknown claim id 'nobody.declared-this'"),
+        ("duplicate-claim", ":3: claim 'sample.retried' is already declared at "
+                            "specs/behaviors/sample.md:19"),
+        ("malformed-claim", ":3: malformed claim comment"),
+        ("missing-macro-source", "scenario_fate"),
+    ],
+)
+def test_a_broken_page_fails_the_build_naming_it(
+    project: SiteProject, case: str, message: str
+) -> None:
+    page = project.add_case(case)
+    result = project.build()
+    assert result.returncode != 0
+    assert page in result.stderr
+    assert message in result.stderr
