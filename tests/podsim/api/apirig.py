@@ -5,6 +5,7 @@ go onto the clock; `Rig.run(until)` delivers them the way the cluster does (and 
 once the container is dead).
 """
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -137,13 +138,13 @@ class Rig:
         self.git(self.pod, "remote", "set-url", "origin", str(self.origin))
 
 
-@pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    home = tmp_path / "home"
-    home.mkdir()
-    env = git_env(home)
-    origin = tmp_path / "origin.git"
-    git(env, tmp_path, "init", "--quiet", "--bare", f"--initial-branch={BRANCH}", str(origin))
+@pytest.fixture(scope="session")
+def rig_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Origin (one seed commit on `published`) and the pod's bare clone, built once."""
+    root = tmp_path_factory.mktemp("rig-template")
+    env = git_env(root)
+    origin = root / "origin.git"
+    git(env, root, "init", "--quiet", "--bare", f"--initial-branch={BRANCH}", str(origin))
     files = {".gitsheets/people.toml": sheet_config("people"),
              "people/ada-chen.toml": render_toml(person("ada-chen"))}
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,6 +156,18 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
         tree = git(env, origin, "write-tree", extra=idx)
     seed = git(env, origin, "commit-tree", tree, "-m", "Seed data", extra=ident("Seed"))
     git(env, origin, "update-ref", f"refs/heads/{BRANCH}", seed)
-    pod = tmp_path / "pod.git"
-    git(env, tmp_path, "clone", "--quiet", "--bare", str(origin), str(pod))
+    git(env, root, "clone", "--quiet", "--bare", str(origin), str(root / "pod.git"))
+    return root
+
+
+@pytest.fixture
+def rig(tmp_path: Path, rig_template: Path) -> Iterator[Rig]:
+    """A fresh copy of the template: the pod's `origin` remote points at this copy."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = git_env(home)
+    origin, pod = tmp_path / "origin.git", tmp_path / "pod.git"
+    shutil.copytree(rig_template / "origin.git", origin, symlinks=True)
+    shutil.copytree(rig_template / "pod.git", pod, symlinks=True)
+    git(env, pod, "remote", "set-url", "origin", str(origin))
     yield Rig(tmp_path, env, origin, pod)

@@ -1,5 +1,5 @@
 """Fixtures of the API process-model tests (helpers live in apirig.py)."""
 
-from apirig import rig
+from apirig import rig, rig_template
 
-__all__ = ["rig"]
+__all__ = ["rig", "rig_template"]

@@ -1,0 +1,178 @@
+"""ApiProcess: boot order, boot failures, writes, SIGTERM and the hot-reload webhook."""
+
+import json
+
+import pytest
+from apirig import BRANCH, Rig, git, ident
+
+from podsim.process import BootFailure
+
+BOOT_LINES = ["data store opened", "data-repo reconciled", "push-daemon started",
+              "in-memory state loaded", "Server listening at http://0.0.0.0:3001"]
+
+
+def test_boot_runs_in_production_plugin_order(rig: Rig) -> None:
+    rig.boot()
+    assert rig.log_msgs() == BOOT_LINES
+    assert json.loads(rig.logs[1])["outcome"] == "in-sync"
+    assert rig.state["phase"] == "listening"
+    assert rig.state["memory"]["records"] == 1
+    assert rig.clock.pending("timer")[0].data["timer"] == "push-daemon.backlog"
+    assert rig.clock.pending("timer")[0].t == 0.0
+
+
+def test_boot_without_a_remote_skips_reconcile_and_daemon(rig: Rig) -> None:
+    rig.configure(remote_url=None)
+    rig.boot()
+    assert rig.log_msgs() == ["data store opened",
+                              "CFP_DATA_REMOTE unset; reconciliation skipped",
+                              "push-daemon disabled", *BOOT_LINES[3:]]
+    assert rig.process.status(rig.ctx()) is None
+    assert rig.write("bo", "w-1") == rig.tip(rig.pod)
+    assert rig.clock.pending() == []
+
+
+def test_remote_without_branch_refuses_to_guess(rig: Rig) -> None:
+    rig.configure(branch="")
+    with pytest.raises(BootFailure, match="refusing to guess") as caught:
+        rig.boot()
+    assert caught.value.exit_code == 1
+    assert json.loads(rig.logs[-1])["level"] == 60
+
+
+def test_a_non_bare_data_dir_fails_boot(rig: Rig) -> None:
+    (rig.pod / ".git").mkdir()
+    with pytest.raises(BootFailure, match="must be bare"):
+        rig.boot()
+    assert rig.state["phase"] == "failed"
+    with pytest.raises(RuntimeError, match="not serving"):
+        rig.write("bo", "w-1")
+
+
+def test_a_throwing_reconcile_fails_boot(rig: Rig) -> None:
+    local = rig.commit_on(rig.pod, {"people/bo.toml": 'slug = "bo"\n'}, "local")
+    tree = rig.git(rig.origin, "rev-parse", f"{BRANCH}^{{tree}}")
+    orphan = git(rig.env, rig.origin, "commit-tree", tree, "-m", "rewritten", extra=ident("X"))
+    rig.git(rig.origin, "update-ref", f"refs/heads/{BRANCH}", orphan)  # no common history
+    with pytest.raises(BootFailure, match="merge-base") as caught:
+        rig.boot()
+    assert caught.value.exit_code == 1
+    assert json.loads(rig.logs[-1])["level"] == 60
+    assert rig.tip(rig.pod) == local
+    assert "push-daemon" not in rig.state
+
+
+def test_in_memory_state_is_built_from_the_pre_reconcile_tree(rig: Rig) -> None:
+    old = rig.tip(rig.pod)
+    remote = rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
+    rig.boot()
+    assert json.loads(rig.logs[1])["outcome"] == "fast-forwarded"
+    assert rig.tip(rig.pod) == remote
+    assert rig.state["memory"]["commit"] == old  # stale until a hot reload rebuilds
+    assert rig.state["memory"]["records"] == 1
+
+
+def test_boot_log_levels_per_outcome(rig: Rig) -> None:
+    rig.cut_network()
+    rig.boot()
+    line = json.loads(rig.logs[1])
+    assert (line["level"], line["msg"], line["outcome"]) == (
+        40, "data-repo fetch failed; continuing with local state", "fetch-failed")
+    rig.state.clear()
+    rig.restore_network()
+    rig.configure(git_version=(2, 39))
+    rig.commit_on(rig.pod, {"people/bo.toml": 'slug = "bo"\n'}, "local")
+    rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
+    rig.logs.clear()
+    rig.boot()
+    escape = next(json.loads(x) for x in rig.logs if "escape hatch" in x)
+    assert (escape["level"], escape["outcome"]) == (50, "conflict-escaped")
+
+
+def test_sigterm_without_a_handler_exits_at_once(rig: Rig) -> None:
+    rig.boot()
+    rig.run(0)
+    rig.write("bo", "w-1")
+    assert rig.process.on_sigterm(rig.ctx()) == 0.0
+    rig.alive = False  # the cluster drops the dead container's timers
+    rig.run(10)
+    assert rig.tip(rig.origin) != rig.tip(rig.pod)
+
+
+def test_sigterm_with_the_handler_finishes_the_running_push(rig: Rig) -> None:
+    rig.configure(sigterm_handler=True)
+    rig.boot()
+    rig.run(0)
+    first = rig.write("bo", "w-1")
+    rig.run(0.1)
+    rig.write("cy", "w-2")
+    exits_in = rig.process.on_sigterm(rig.ctx())
+    assert exits_in == pytest.approx(0.4)
+    rig.run(rig.clock.now + exits_in)
+    assert rig.tip(rig.origin) == first  # w-2 stays local: stop() chains nothing
+    assert rig.status()["running"] is False
+
+
+def test_sigterm_with_the_handler_during_backoff_waits_the_stop_timeout(rig: Rig) -> None:
+    rig.configure(sigterm_handler=True)
+    rig.boot()
+    rig.run(0)
+    rig.cut_network()
+    rig.write("bo", "w-1")
+    rig.run(0.7)
+    assert rig.process.on_sigterm(rig.ctx()) == 30.0
+    rig.restore_network()
+    rig.run(40)
+    assert len(rig.trace.of_kind("push-daemon.attempt")) == 1
+
+
+def test_idle_sigterm_with_the_handler_exits_at_once(rig: Rig) -> None:
+    rig.configure(sigterm_handler=True)
+    rig.boot()
+    rig.run(0)
+    assert rig.process.on_sigterm(rig.ctx()) == 0.0
+
+
+def test_unknown_timer_kinds_fail_loudly(rig: Rig) -> None:
+    rig.boot()
+    with pytest.raises(ValueError, match="no timer of kind"):
+        rig.process.handle(rig.ctx(), "bogus", {})
+
+
+def test_hot_reload_short_circuits_on_a_known_commit(rig: Rig) -> None:
+    rig.boot()
+    head = rig.tip(rig.pod)
+    response = rig.process.hot_reload(rig.ctx(), commit_hash=head[:7])
+    assert response == {"status": 200, "body": {"noChanges": True, "outcome": "in-sync",
+                                                "head": head, "durationMs": 0}}
+
+
+def test_hot_reload_fast_forwards_and_rebuilds(rig: Rig) -> None:
+    rig.boot()
+    remote = rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
+    response = rig.process.hot_reload(rig.ctx(), commit_hash=remote)
+    assert response["status"] == 200
+    assert response["body"]["rebuilt"] is True
+    assert response["body"]["outcome"] == "fast-forwarded"
+    assert rig.state["memory"] == {**rig.state["memory"], "commit": remote, "records": 2}
+
+
+def test_hot_reload_rebuilds_even_when_the_fetch_failed(rig: Rig) -> None:
+    rig.boot()
+    rig.cut_network()
+    response = rig.process.hot_reload(rig.ctx())
+    assert (response["status"], response["body"]["outcome"], response["body"]["rebuilt"]) == (
+        200, "fetch-failed", True)
+
+
+def test_hot_reload_push_failure_does_not_notify_the_daemon(rig: Rig) -> None:
+    rig.boot()
+    rig.run(0)
+    rig.commit_on(rig.pod, {"people/bo.toml": 'slug = "bo"\n'}, "external commit")
+    rig.reject_pushes()
+    response = rig.process.hot_reload(rig.ctx())
+    assert response["body"]["outcome"] == "pushed-ahead"
+    rig.allow_pushes()
+    rig.run(1000)
+    assert rig.trace.of_kind("push-daemon.attempt") == []
+    assert rig.status()["pendingCommits"] == 0
