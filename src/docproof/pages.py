@@ -152,7 +152,7 @@ def _claims(shown: Path, lines: list[str], fenced: set[int]) -> tuple[Claim, ...
             continue
         match = _CLAIM.match(line)
         if match is None:
-            if "<!--" in line and re.search(r"<!--\s*claim\b", line):
+            if re.match(r"\s*<!--\s*claim\b", line):
                 message = "malformed claim comment; want <!-- claim: id -->"
                 raise PageError(shown, index + 1, message)
             continue
