@@ -77,7 +77,8 @@ def test_page_reading_finds_world_claims_and_hidden_blocks(tmp_path: Path) -> No
     page = tmp_path / "p.md"
     page.write_text(
         "---\nworld: fresh\ntitle: T\n---\n<!-- claim: x.y -->\nThe claim\ncontinues.\n\n"
-        "```{.text}\n<!-- claim: inside.fence -->\n```\n\n!!! note\n    ```{.bash}\n    x\n    ```\n"
+        "```{.text}\n<!-- claim: inside.fence -->\n```\n\n"
+        "!!! note\n    ```{.bash}\n    x\n    ```\n"
     )
     parsed = read_page(page)
     assert parsed.world == "fresh"
