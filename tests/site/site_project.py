@@ -36,7 +36,8 @@ class SiteProject:
             raise AssertionError(f"{MERMAID} is missing: run `python scripts/vendor_mermaid.py`")
         shutil.copytree(REPO / "hooks", root / "hooks",
                         ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(REPO / "docs", root / "docs")
+        shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+        shutil.copy(REPO / "docs" / "index.md", root / "docs" / "index.md")
         shutil.copy(REPO / "mkdocs.yml", root / "base.yml")
         for part in ("docs", "specs", "runbooks"):
             shutil.copytree(SAMPLES / "site" / part, root / part, dirs_exist_ok=True)
@@ -54,8 +55,12 @@ class SiteProject:
         self.nav.append((name, page))
         return page
 
-    def build(self, *, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def build(self) -> subprocess.CompletedProcess[str]:
         """`mkdocs build --strict` in a child process with a private HOME; never raises."""
+        return self.run("-m", "mkdocs", "build", "--strict")
+
+    def run(self, *args: str, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Python with `args` in the project, after writing its mkdocs.yml; never raises."""
         items = "".join(f"  - {title!r}: {path}\n" for title, path in self.nav)
         (self.root / "mkdocs.yml").write_text(f"INHERIT: base.yml\nnav:\n{items}")
         home = self.root / "home"
@@ -64,9 +69,8 @@ class SiteProject:
                "LANG": "C.UTF-8"}
         if pythonpath is not None:
             env["PYTHONPATH"] = str(pythonpath)
-        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"],
-                              cwd=self.root, env=env, capture_output=True, text=True,
-                              check=False, timeout=120)
+        return subprocess.run([sys.executable, *args], cwd=self.root, env=env,
+                              capture_output=True, text=True, check=False, timeout=180)
 
     def html(self, url: str) -> str:
         return (self.root / "site" / url / "index.html").read_text(encoding="utf-8")
