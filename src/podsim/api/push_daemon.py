@@ -16,6 +16,7 @@ from typing import Any
 
 from podsim.api.backoff import STOP_TIMEOUT_S
 from podsim.api.context import ProcessContext
+from podsim.api.daemon_events import emit
 
 STATE_KEY = "push_daemon"
 NFF = "non-fast-forward"
@@ -173,7 +174,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
         d["last_pushed_counter"] = batch["counter_at_start"]
         d["last_push_at"] = iso(ctx.utc())
         ctx.record("origin.accept", "origin", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
-        _emit(ctx, "push", commit=batch["commit"],
+        emit(ctx, "push", commit=batch["commit"],
               durationMs=round(ctx.config.push_duration_s * 1000))
         _end_batch(ctx)
         return
@@ -182,14 +183,14 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     ctx.record("origin.reject", "origin", reason, stderr=result.stderr.strip())
     d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
                        "reason": reason}
-    _emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
+    emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
     if reason == NFF or attempt >= ctx.config.max_attempts:
         d["last_pushed_counter"] = batch["counter_at_start"]
         _end_batch(ctx)
         return
     delay = ctx.config.backoff.delay_after(attempt)
     d["current_backoff_ms"] = round(delay * 1000)
-    _emit(ctx, "retry", commit=batch["commit"], attempt=attempt,
+    emit(ctx, "retry", commit=batch["commit"], attempt=attempt,
           nextDelayMs=d["current_backoff_ms"], reason=reason)
     _set_timer(ctx, RETRY, delay)
 
@@ -213,7 +214,7 @@ def _resolve_stop(ctx: ProcessContext) -> None:
         return
     d["stop"]["resolved_at"] = ctx.now
     d["timers"].pop(STOP_TIMEOUT, None)
-    _emit(ctx, "stopped")
+    emit(ctx, "stopped")
 
 
 def _check_startup_backlog(ctx: ProcessContext) -> None:
@@ -227,7 +228,7 @@ def _check_startup_backlog(ctx: ProcessContext) -> None:
         reason = classify(fetched.stderr)
         d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": 0,
                            "reason": reason}
-        _emit(ctx, "error", commit=None, err=message, attempt=0, reason=reason)
+        emit(ctx, "error", commit=None, err=message, attempt=0, reason=reason)
     counted = ctx.git("rev-list", "--count", f"{remote}/{branch}..{branch}", check=False)
     if counted.returncode != 0:
         ctx.record("push-daemon.backlog", "push-daemon", "no tracking ref: nothing counted")
@@ -241,36 +242,9 @@ def _check_startup_backlog(ctx: ProcessContext) -> None:
         _drain(ctx)
 
 
-# -- timers and events -----------------------------------------------------------------
+# -- timers ---------------------------------------------------------------------------------
 def _set_timer(ctx: ProcessContext, kind: str, delay: float) -> None:
     d = ctx.state[STATE_KEY]
     d["next_token"] += 1
     d["timers"][kind] = d["next_token"]
     ctx.schedule(delay, kind, token=d["next_token"])
-
-
-def _emit(ctx: ProcessContext, event: str, **data: Any) -> None:
-    """One daemon event: a trace entry, and the log line codeforphilly's plugin writes."""
-    ctx.record(f"push-daemon.{event}", "push-daemon", _detail(event, data), **data)
-    if event == "push":
-        ctx.log("info", "pushed commit to origin", commit=data["commit"],
-                durationMs=data["durationMs"])
-    elif event == "retry":
-        ctx.log("info", "push-daemon retrying", attempt=data["attempt"],
-                nextDelayMs=data["nextDelayMs"])
-    elif event == "error" and data["reason"] == NFF:
-        ctx.log("error", "push rejected non-fast-forward — manual reconciliation required",
-                commit=data["commit"], err=data["err"], attempt=data["attempt"])
-    elif event == "error":
-        ctx.log("warn", "push attempt failed", err=data["err"], attempt=data["attempt"],
-                reason=data["reason"])
-
-
-def _detail(event: str, data: dict[str, Any]) -> str:
-    if event == "retry":
-        return f"attempt {data['attempt']} ({data['reason']}); next in {data['nextDelayMs']} ms"
-    if event == "error":
-        return f"attempt {data['attempt']}: {data['reason']}"
-    if event == "push":
-        return f"pushed (batch commit {str(data['commit'])[:7]})"
-    return event

@@ -9,6 +9,7 @@ from apirig import BRANCH, Rig
 from podsim.api import push_daemon
 from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.store import write_record
+from podsim.clock import Clock
 
 
 def booted(rig: Rig) -> Rig:
@@ -248,3 +249,18 @@ def test_startup_fetch_failure_is_attempt_zero_then_backlog_retries(rig: Rig) ->
     assert (errors[0]["commit"], errors[0]["attempt"]) == (None, 0)
     assert rig.status()["pendingCommits"] == 1
     assert len(events(rig, "retry")) >= 1
+
+
+def test_state_survives_a_json_round_trip_mid_backoff(rig: Rig) -> None:
+    booted(rig)
+    rig.cut_network()
+    rig.write("jane-doe", "w-1")
+    rig.run(3)  # attempt 2 failed at 2.0 s; sleeping 2 s
+    saved_state, saved_clock = json.dumps(rig.state), json.dumps(rig.clock.to_dict())
+    rig.state.clear()
+    rig.state.update(json.loads(saved_state))
+    rig.clock = Clock.from_dict(json.loads(saved_clock))
+    rig.restore_network()
+    rig.run(10)
+    assert [e.t for e in rig.trace.of_kind("push-daemon.attempt")] == [0.0, 1.5, 4.0]
+    assert rig.tip(rig.origin) == rig.tip(rig.pod)
