@@ -27,7 +27,9 @@ class InnerRun:
 
     def block(self, sample: str, line: int) -> dict[str, Any]:
         file = f"samples/{sample}"
-        found = [b for b in self.report["blocks"] if (b["file"], b["line"]) == (file, line)]
+        found: list[dict[str, Any]] = [
+            b for b in self.report["blocks"] if (b["file"], b["line"]) == (file, line)
+        ]
         assert len(found) == 1, f"{file}:{line} not in report: {self.report['blocks']}"
         return found[0]
 
