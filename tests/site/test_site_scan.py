@@ -8,7 +8,7 @@ import pytest
 from site_project import REPO
 
 sys.path.insert(0, str(REPO / "hooks"))
-from _scan import ScanError, claim_declarations, claim_id_of, scan_fences  # noqa: E402
+from _scan import ScanError, claim_declarations, claim_id_of, scan_fences
 
 PAGE = """\
 # Title
