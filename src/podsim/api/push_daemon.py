@@ -168,8 +168,11 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     batch["push_due"] = None
     remote, branch = d["remote"], d["branch"]
     tip = batch["tip"]
-    result = ctx.git("push", remote, f"{tip}:refs/heads/{branch}" if tip else branch,
-                     check=False)
+    now_tip = ctx.git("rev-parse", "--verify", "--quiet", branch, check=False).stdout.strip()
+    # Usually the tip has not moved, so push exactly what production runs (and gets its
+    # real output shape); if a write landed mid-push, ship only what the push started with.
+    refspec = branch if not tip or tip == now_tip else f"{tip}:refs/heads/{branch}"
+    result = ctx.git("push", remote, refspec, check=False)
     if result.returncode == 0:
         d["last_pushed_counter"] = batch["counter_at_start"]
         d["last_push_at"] = iso(ctx.utc())
