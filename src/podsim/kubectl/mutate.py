@@ -120,21 +120,33 @@ def _deployment_name(words: list[str]) -> str:
 
 
 def _status(world: World, name: str) -> int:
-    """Print DeploymentStatusViewer's line whenever it changes, until rolled out."""
-    shown: list[str] = []
+    """Print DeploymentStatusViewer's line whenever it changes, until rolled out.
 
-    def rolled_out(w: World) -> bool:
-        line, done = _status_line(w, name)
-        if not shown or shown[-1] != line:
-            shown.append(line)
+    Readiness arrives with time, not with an event, so the clock is moved to whichever
+    comes first: the next queued event or the next moment a pod turns ready.
+    """
+    deadline = world.now + PROGRESS_DEADLINE_S
+    shown = ""
+    while True:
+        line, done = _status_line(world, name)
+        if line != shown:
             out(line + "\n")
-        return done
+            shown = line
+        if done:
+            return 0
+        moment = _next_moment(world)
+        if moment is None or moment > deadline:
+            world.advance(deadline - world.now)
+            raise KubectlError(f'error: deployment "{name}" exceeded its progress deadline')
+        world.advance(moment - world.now)
 
-    try:
-        world.run_until(rolled_out, PROGRESS_DEADLINE_S)
-    except WorldError:
-        raise KubectlError(f'error: deployment "{name}" exceeded its progress deadline') from None
-    return 0
+
+def _next_moment(world: World) -> float | None:
+    now = world.now
+    pending = world.rt.clock.pending()
+    moments = [pending[0].t] if pending else []
+    moments += [t for p in world.state.pods if (t := p.container.ready_at) is not None and t > now]
+    return min(moments, default=None)
 
 
 def _status_line(world: World, name: str) -> tuple[str, bool]:
