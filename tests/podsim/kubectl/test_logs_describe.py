@@ -9,6 +9,7 @@ def test_logs_current_previous_tail_and_deployment(world: World, k: Kubectl) -> 
     name = world.pod().name
     first = k("logs", name)
     assert first.code == 0 and "Server listening" in first.out
+    assert str(world.root) not in first.out  # container paths only
     none = k("logs", name, "--previous")
     assert (none.code, none.err) == (1, (
         'Error from server (BadRequest): previous terminated container "codeforphilly" in pod '
