@@ -107,6 +107,7 @@ class Kubelet:
             state=c.process,
             logs=c.logs,
             hostname=pod.name,
+            display_paths=self._display_paths(pod),
         )
 
     def _run_entrypoint(self, pod: Pod) -> tuple[int, list[str]]:
@@ -132,11 +133,17 @@ class Kubelet:
                 value = value.replace(volume.mount_path, host)
         return value
 
+    def _display_paths(self, pod: Pod) -> dict[str, str]:
+        return {
+            str(self.rt.root / pod.volumes[v.name]): v.mount_path
+            for v in self.rt.manifest.volumes
+            if v.mount_path
+        }
+
     def _unmap_paths(self, pod: Pod, text: str) -> str:
         """Show world paths as the container sees them, as real logs would."""
-        for volume in self.rt.manifest.volumes:
-            if volume.mount_path:
-                text = text.replace(str(self.rt.root / pod.volumes[volume.name]), volume.mount_path)
+        for host, container in self._display_paths(pod).items():
+            text = text.replace(host, container)
         return text
 
     # -- faults and signals ------------------------------------------------------------

@@ -136,6 +136,11 @@ class Origin:
         """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
         self._set_flag(INTERRUPT_NEXT_CLONE, on)
 
+    def authorize_key(self, key: str) -> None:
+        """Let another key in, e.g. an operator's own; the deploy key is unaffected."""
+        if key not in self._authorized():
+            self._write_authorized([*self._authorized(), key])
+
     def revoke_deploy_key(self) -> None:
         """Remove the key the pod mounts from the keys origin accepts."""
         current = self.deploy_key()

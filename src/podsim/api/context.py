@@ -48,6 +48,8 @@ class ProcessContext:
     state: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
     hostname: str = "pod"
+    # World path -> container path, so log lines show what the container sees.
+    display_paths: dict[str, str] = field(default_factory=dict)
 
     @property
     def now(self) -> float:
@@ -88,7 +90,10 @@ class ProcessContext:
             "msg": msg,
             **fields,
         }
-        self.logs.append(json.dumps(line, separators=(",", ":")))
+        text = json.dumps(line, separators=(",", ":"))
+        for host, container in self.display_paths.items():
+            text = text.replace(host, container)
+        self.logs.append(text)
 
     def record(self, kind: str, lane: str, detail: str = "", **data: Any) -> None:
         self.trace.record(self.clock.now, kind, lane, detail, **data)
