@@ -130,7 +130,13 @@ def test_spec_page_shows_badges_a_diagram_and_copy_buttons(page: Any, base_url: 
 
 def test_search_finds_empty_dir(page: Any, base_url: str) -> None:
     page.goto(base_url)
-    page.locator("input.md-search__input").fill("emptyDir")
+    search = page.locator("input.md-search__input")
+    search.click()
+    # The worker loads the index first; a query typed before that is not re-run.
+    page.get_by_text("Type to start searching").wait_for()
+    search.press_sequentially("emptyDir")  # Material searches on key events
     results = page.locator(".md-search-result__item")
     results.first.wait_for()
     assert "emptyDir" in results.first.inner_text()
+    titles = page.locator(".md-search-result__article h1").all_inner_texts()
+    assert "Sample storage spec" in titles
