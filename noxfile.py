@@ -1,0 +1,75 @@
+"""Sessions: tests, docs (verify then build the site), serve, lint, bench.
+
+    nox -s tests   every check: unit tests, then lint and the verified strict site build
+    nox -s docs    run the pages' code blocks (writes .docproof/report.json), build site/
+    nox -s serve   verify, then serve the site at http://127.0.0.1:8000 with live reload
+    nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
+    nox -s bench   site build with hooks and macros vs plain mkdocs-material
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests"]
+
+PYTHON = "3.11"
+PAGE_ROOTS = ("docs", "specs", "runbooks")
+SITE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+def _install(session: nox.Session, extras: str = "dev") -> None:
+    # The project with its extras, then the vendored Mermaid the site serves itself.
+    session.install("-e", f".[{extras}]")
+    session.run("python", "scripts/vendor_mermaid.py")
+
+
+def _verify(session: nox.Session) -> None:
+    # Run every page's code blocks; docproof writes .docproof/report.json.
+    roots = [root for root in PAGE_ROOTS if Path(root).is_dir()]
+    session.run("pytest", *roots)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Unit tests (including the browser test when Chromium is present), then lint and docs."""
+    _install(session, "dev,browser")
+    session.run("pytest", *session.posargs)
+    session.notify("lint")
+    session.notify("docs")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Verify the pages, then build the site strictly into site/."""
+    _install(session)
+    _verify(session)
+    session.run("mkdocs", "build", "--strict", env=SITE_ENV)
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Verify the pages, then serve the site with live reload at http://127.0.0.1:8000."""
+    _install(session)
+    _verify(session)
+    session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", "--livereload", env=SITE_ENV)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff over everything; mypy --strict over the package, hooks and site scripts."""
+    _install(session)
+    session.run("ruff", "check", ".")
+    session.run("mypy")
+    session.run("mypy", "--strict", "hooks", "scripts/vendor_mermaid.py", "scripts/bench_site.py")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Site build time with hooks and macros against plain mkdocs-material (limit 1.5x)."""
+    _install(session)
+    session.run("python", "scripts/bench_site.py", *session.posargs, env=SITE_ENV)
