@@ -107,6 +107,7 @@ def _footer(report: Report | None) -> str:
         text = ("<strong>Not verified</strong>: this site was built without a verification "
                 "report (<code>.docproof/report.json</code>).")
     else:
-        commit = f"<code>{html.escape(report.commit)}</code>" if report.commit else "unrecorded"
-        text = f"Verified at commit {commit}, {html.escape(report.verified_at)}."
+        when = html.escape(report.verified_at)
+        text = (f"Verified at commit <code>{html.escape(report.commit)}</code>, {when}."
+                if report.commit else f"Verified {when}; the report does not record the commit.")
     return f'<p class="docproof-footer">{text}</p>'
