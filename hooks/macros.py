@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 
@@ -34,8 +36,8 @@ class _BackoffModel(Protocol):
 class ScenarioRun(NamedTuple):
     """What the scenario macros need from one podsim run."""
 
-    fate: Mapping[str, Any]
-    trace: Sequence[Mapping[str, Any]]  # {"t": float, "kind", "lane", "detail", "to"?: lane}
+    fate: Mapping[str, Any]  # fate -> the writes that met it
+    trace: Sequence[Mapping[str, Any]]  # {"t": float, "kind", "lane", "detail", "to": lane|None}
 
 
 # Lanes of the sequence diagram, in display order: trace lane -> participant label.
@@ -80,7 +82,7 @@ def reconcile_outcome_table() -> str:
 
 
 def scenario_fate(name: str) -> str:
-    """What happened to the writes of scenario `name`, as a Markdown list."""
+    """What became of each write of scenario `name`: one list item per fate."""
     return fate_list(_scenario(name).fate)
 
 
@@ -103,20 +105,22 @@ def _reconcile_rows() -> list[dict[str, str]]:
 
 @functools.cache
 def _scenario(name: str) -> ScenarioRun:
-    # Integrator: point this at podsim's scenario runner; one run per scenario per build.
-    run = _podsim_attr("podsim.scenarios", "run")
-    result = run(name)
-    trace = result.trace.to_list() if hasattr(result.trace, "to_list") else list(result.trace)
-    return ScenarioRun(fate=dict(result.fate), trace=[_with_target(e) for e in trace])
+    # One run of scenario `name` per build, in a throwaway world directory.
+    run_scenario = _podsim_attr("podsim.scenarios.runner", "run_scenario")
+    with tempfile.TemporaryDirectory(prefix="podsim-macro-") as scratch:
+        result = run_scenario(name, Path(scratch) / "world")
+        entries = list(result.world.trace.entries)
+        fates: dict[str, list[str]] = {}
+        for write, fate in result.fates.items():
+            fates.setdefault(fate, []).append(write)
+    trace = [{"t": e.t, "kind": e.kind, "lane": e.lane, "detail": e.detail,
+              "to": e.data.get("to") or _MESSAGES.get(e.kind)} for e in entries]
+    return ScenarioRun(fate=fates, trace=trace)
 
 
-def _with_target(entry: Mapping[str, Any]) -> dict[str, Any]:
-    # podsim keeps a message's receiving lane in entry["data"]["to"].
-    event = dict(entry)
-    to = (entry.get("data") or {}).get("to")
-    if to is not None:
-        event["to"] = to
-    return event
+# Trace kinds that are messages between lanes: kind -> receiving lane.
+_MESSAGES = {"push-daemon.attempt": "origin", "origin.accept": "push-daemon",
+             "origin.reject": "push-daemon"}
 
 
 def _podsim_attr(module: str, name: str) -> Any:

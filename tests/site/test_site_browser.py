@@ -119,9 +119,10 @@ def test_spec_page_shows_badges_a_diagram_and_copy_buttons(page: Any, base_url: 
     assert "verified" in _badge(verified.first)
     assert "failing" in _badge(page.locator('[data-docproof-status="fail"]'))
     assert "not run: talks to GitHub" in _badge(page.locator('[data-docproof-status="skip"]'))
-    diagram = page.locator("div.mermaid svg")
-    diagram.wait_for(state="attached")
-    assert "API" in diagram.text_content()
+    diagrams = page.locator("div.mermaid svg")
+    diagrams.nth(1).wait_for(state="attached")
+    assert diagrams.count() == 2  # a hand-drawn one, and a scenario trace from a macro
+    assert "Push daemon" in diagrams.nth(1).text_content()
     copy_buttons = page.locator('button.md-code__button[data-md-type="copy"]')
     assert copy_buttons.count() == len(page.locator("div.highlight").all())
     SCREENSHOT.parent.mkdir(exist_ok=True)

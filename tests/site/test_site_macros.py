@@ -24,6 +24,7 @@ macros = _macros()
 # Builds the sample site twice in one process, as `mkdocs serve` rebuilds do, changing only the
 # model's backoff cap in between, and prints each build's spec page separated by a marker.
 _REBUILD = """
+import logging
 import sys
 from pathlib import Path
 from mkdocs.commands.build import build
@@ -31,6 +32,7 @@ from mkdocs.config import load_config
 
 model = Path("src/podsim/api/backoff.py")
 page = Path("site/specs/behaviors/sample/index.html")
+logging.basicConfig(level=logging.WARNING)
 build(load_config("mkdocs.yml"))
 first = page.read_text()
 model.write_text(model.read_text().replace(sys.argv[1], sys.argv[2]))
@@ -42,8 +44,10 @@ print(first, "=====", page.read_text())
 def test_backoff_table_follows_the_models_cap_without_a_markdown_edit(
     project: SiteProject,
 ) -> None:
+    # The model: podsim's source and the deployment manifest it reads.
     shutil.copytree(REPO / "src" / "podsim", project.root / "src" / "podsim",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "deploy", project.root / "deploy")
     default_cap = "cap_s: float = 3600.0"
     assert default_cap in (project.root / "src/podsim/api/backoff.py").read_text()
     markdown_before = (project.root / "specs/behaviors/sample.md").read_text()
