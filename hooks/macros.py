@@ -4,16 +4,20 @@ mkdocs-macros loads this module (module_name: hooks/macros) afresh on every buil
 each `mkdocs serve` rebuild, and `define_env` drops podsim from the import cache, so a change
 to the model shows on the next rebuild without touching the Markdown.
 
-Each macro reads podsim through exactly one adapter function (`_backoff`, `_reconcile_rows`,
-`_scenario`) and renders plain data with a pure function (`backoff_rows`, `markdown_table`,
-`fate_list`, `sequence_diagram`). When podsim lacks what an adapter needs, the macro raises
-`MacroSourceMissing` naming it, and the build fails on that page.
+Each macro reads podsim through one adapter function (`_backoff`, `_reconcile_rows`,
+`_scenario`; `_model_paths` keys the scenario cache) and renders plain data with a pure
+function (`backoff_rows`, `markdown_table`, `fate_list`, `sequence_diagram`). When podsim
+lacks what an adapter needs, the macro raises `MacroSourceMissing` naming it, and the build
+fails on that page. Scenario runs are cached in .docproof/site-cache/ by model fingerprint.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
+import json
+import re
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -40,6 +44,10 @@ class ScenarioRun(NamedTuple):
     trace: Sequence[Mapping[str, Any]]  # {"t": float, "kind", "lane", "detail", "to": lane|None}
 
 
+# Where scenario runs are cached, relative to the project (gitignored with .docproof/).
+SCENARIO_CACHE = Path(".docproof") / "site-cache" / "scenarios"
+_SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
 # Lanes of the sequence diagram, in display order: trace lane -> participant label.
 LANES = {
     "operator": "Operator",
@@ -54,6 +62,16 @@ LANES = {
 # mkdocs-macros entry point: register the macros, with a freshly imported model.
 def define_env(env: Any) -> None:
     _forget_podsim()
+    runs = ScenarioRuns(Path(env.project_dir) / SCENARIO_CACHE)
+
+    def scenario_fate(name: str) -> str:
+        """What became of each write of scenario `name`: one list item per fate."""
+        return fate_list(runs.get(name).fate)
+
+    def scenario_sequence(name: str) -> str:
+        """Scenario `name`'s trace as a Mermaid sequence diagram."""
+        return sequence_diagram(runs.get(name).trace)
+
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
                   scenario_sequence):
         env.macro(macro)
@@ -81,14 +99,57 @@ def reconcile_outcome_table() -> str:
     return markdown_table(_reconcile_rows())
 
 
-def scenario_fate(name: str) -> str:
-    """What became of each write of scenario `name`: one list item per fate."""
-    return fate_list(_scenario(name).fate)
+class ScenarioRuns:
+    """Scenario runs for one build: each run once, or read back from the disk cache.
+
+    A run is deterministic given the model (podsim's source, the deploy/ manifest it reads,
+    this module's adapter), so a cached run is reused while their fingerprint is unchanged.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self._dir = cache_dir
+        self._runs: dict[str, ScenarioRun] = {}
+
+    def get(self, name: str) -> ScenarioRun:
+        if not _SCENARIO_NAME.match(name):
+            raise ValueError(f"scenario name {name!r} is not a podsim scenario name")
+        if name not in self._runs:
+            self._runs[name] = self._cached(name) or self._run(name)
+        return self._runs[name]
+
+    @functools.cached_property
+    def _fingerprint(self) -> str:
+        return fingerprint([*_model_paths(), Path(__file__)])
+
+    def _cached(self, name: str) -> ScenarioRun | None:
+        path = self._dir / f"{name}.json"
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if saved.get("fingerprint") != self._fingerprint:
+            return None
+        return ScenarioRun(saved["fate"], saved["trace"])
+
+    def _run(self, name: str) -> ScenarioRun:
+        run = _scenario(name)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        partial = self._dir / f"{name}.json.partial"
+        partial.write_text(json.dumps({"fingerprint": self._fingerprint, **run._asdict()}))
+        partial.replace(self._dir / f"{name}.json")
+        return run
 
 
-def scenario_sequence(name: str) -> str:
-    """Scenario `name`'s trace as a Mermaid sequence diagram."""
-    return sequence_diagram(_scenario(name).trace)
+def fingerprint(paths: Sequence[Path]) -> str:
+    """sha256 over the files under `paths` (names and contents), ignoring __pycache__."""
+    digest = hashlib.sha256()
+    for root in paths:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" not in file.parts:
+                digest.update(f"{file.relative_to(root.parent)}\0".encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 # ---- adapters: the only places that know podsim's API --------------------------------------
@@ -103,9 +164,14 @@ def _reconcile_rows() -> list[dict[str, str]]:
     return [dict(row) for row in outcomes()]
 
 
-@functools.cache
+def _model_paths() -> list[Path]:
+    # What a scenario run depends on: podsim's package and the manifest folder it reads.
+    package = Path(_podsim_attr("podsim", "__file__")).parent
+    return [package, Path(_podsim_attr("podsim.world", "DEFAULT_DEPLOY_DIR"))]
+
+
 def _scenario(name: str) -> ScenarioRun:
-    # One run of scenario `name` per build, in a throwaway world directory.
+    # Run scenario `name` in a throwaway world directory.
     run_scenario = _podsim_attr("podsim.scenarios.runner", "run_scenario")
     with tempfile.TemporaryDirectory(prefix="podsim-macro-") as scratch:
         result = run_scenario(name, Path(scratch) / "world")

@@ -123,3 +123,30 @@ def test_backoff_rows_accumulate_waiting_time(tmp_path: Path) -> None:
     assert macros.backoff_rows(Backoff(1.0, 2.0, 4.0), 4) == [
         (1, 1.0, 1.0), (2, 2.0, 3.0), (3, 4.0, 7.0), (4, 4.0, 11.0)
     ]
+
+
+def test_scenario_runs_are_cached_until_the_model_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "world.py").write_text("CAP = 1\n")
+    runs: list[str] = []
+
+    def simulate(name: str) -> object:
+        runs.append(name)
+        return macros.ScenarioRun({"origin": ["w-1"]}, [{"t": 0.0, "kind": "write",
+                                                         "lane": "api", "detail": "", "to": None}])
+
+    monkeypatch.setattr(macros, "_scenario", simulate)
+    monkeypatch.setattr(macros, "_model_paths", lambda: [model])
+    cache = tmp_path / "cache"
+
+    first = macros.ScenarioRuns(cache).get("happy-path")
+    assert macros.ScenarioRuns(cache).get("happy-path") == first
+    assert runs == ["happy-path"]
+    (model / "world.py").write_text("CAP = 2\n")
+    assert macros.ScenarioRuns(cache).get("happy-path") == first
+    assert runs == ["happy-path", "happy-path"]
+    with pytest.raises(ValueError, match="not a podsim scenario name"):
+        macros.ScenarioRuns(cache).get("../escape")
