@@ -160,7 +160,7 @@ def _backoff() -> _BackoffModel:
 
 def _reconcile_rows() -> list[dict[str, str]]:
     # Integrator: point this at podsim's reconcile outcomes (list of same-keyed dicts).
-    outcomes = _podsim_attr("podsim.api.reconcile", "outcome_rows")
+    outcomes = _podsim_attr("podsim.api.reconcile_table", "outcome_rows")
     return [dict(row) for row in outcomes()]
 
 

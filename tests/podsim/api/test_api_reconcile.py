@@ -4,7 +4,8 @@ import pytest
 from apirig import BRANCH, Rig, git, ident
 
 from podsim.api.errors import ReconcileError
-from podsim.api.reconcile import reconcile
+from podsim.api.reconcile import OUTCOMES, reconcile
+from podsim.api.reconcile_table import outcome_rows
 from podsim.api.store import API_EMAIL, API_NAME, commits_with_write_id, write_record
 
 TRACKING = f"refs/remotes/origin/{BRANCH}"
@@ -197,3 +198,9 @@ def test_failing_to_create_the_conflict_ref_throws(rig: Rig) -> None:
     rig.git(rig.pod, "update-ref", "refs/heads/conflicts", rig.tip(rig.pod))  # D/F clash
     with pytest.raises(ReconcileError, match="escape hatch: failed to create conflicts/"):
         reconcile(rig.ctx(), BRANCH)
+
+
+def test_outcome_table_has_one_row_per_outcome_in_model_order() -> None:
+    rows = outcome_rows()
+    assert [row["outcome"] for row in rows] == list(OUTCOMES)
+    assert {row["boot log"] for row in rows if row["outcome"] == "conflict-escaped"} == {"error"}
