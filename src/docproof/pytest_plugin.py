@@ -14,7 +14,7 @@ import pytest
 from docproof import pytest_hookspecs
 from docproof.pytest_nodes import BLOCK_KEY, PROPERTY, UPDATED, DocproofPage
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
-from docproof.report import BlockRecord, build_report, write_report
+from docproof.report import BlockRecord, build_report, provenance, write_report
 
 _LOCATED = re.compile(r"^\S+\.md:\d+: ")
 _STATUS = {"passed": "pass", "failed": "fail", "skipped": "skip"}
@@ -143,7 +143,7 @@ class Reporter:
         report = build_report(
             self.state.records.values(),
             self.state.declared().values(),
-            {"network_isolation": isolation},
+            {"network_isolation": isolation, **provenance(session.config.rootpath)},
         )
         write_report(self.state.report_path, report)
 

@@ -7,8 +7,10 @@ parallel runs give the same report apart from durations.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docproof.pages import Claim
@@ -81,6 +83,17 @@ def claim_status(checks: list[dict[str, object]]) -> str:
     if statuses and all(status == "pass" for status in statuses):
         return "pass"
     return "unchecked"
+
+
+def provenance(root: Path) -> dict[str, object]:
+    """What was verified and when: the checkout's commit (None outside git) and the time."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
+        check=False,
+    )
+    commit = head.stdout.strip() if head.returncode == 0 else None
+    finished = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"commit": commit, "finished_at": finished}
 
 
 def write_report(path: Path, report: Mapping[str, object]) -> None:
