@@ -1,6 +1,6 @@
 """Sessions: tests, docs (verify then build the site), serve, lint, bench.
 
-    nox -s tests   every check: unit tests, then lint and the verified strict site build
+    nox -s tests   every check: lint, types, unit tests and pages (-n 2), strict site build
     nox -s docs    run the pages' code blocks (writes .docproof/report.json), build site/
     nox -s serve   verify, then serve the site at http://127.0.0.1:8000 with live reload
     nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
@@ -36,11 +36,13 @@ def _verify(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests (including the browser test when Chromium is present), then lint and docs."""
+    """Every check in one environment: lint, types, tests and pages, strict site build."""
     _install(session, "dev,browser")
-    session.run("pytest", *session.posargs)
-    session.notify("lint")
-    session.notify("docs")
+    _lint(session)
+    # Unit tests, the browser test (when Chromium is present) and every page's code blocks;
+    # the run writes .docproof/report.json, which the strict build then renders.
+    session.run("pytest", "-n", "2", *session.posargs)
+    session.run("mkdocs", "build", "--strict", env=SITE_ENV)
 
 
 @nox.session(python=PYTHON)
@@ -61,8 +63,12 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff over everything; mypy --strict over the package, hooks and site scripts."""
+    """ruff over everything; mypy --strict over the package, hooks and scripts."""
     _install(session)
+    _lint(session)
+
+
+def _lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("mypy")
     session.run("mypy", "--strict", "hooks", "scripts/vendor_mermaid.py", "scripts/bench_site.py")
