@@ -46,11 +46,12 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
 
 
 def _build_world(name: str, root: Path) -> World:
+    # The manifest is this checkout's, so a page always runs against the deploy/ beside it.
     if name == "fresh":
-        return World.create(root)
+        return World.create(root, deploy_dir=REPO / "deploy")
     if name not in SCENARIOS:
         raise UnknownScenario(name)
-    world = create_world(name, root)
+    world = create_world(name, root, deploy_dir=REPO / "deploy")
     SCENARIOS[name].setup(world)
     return world
 

@@ -213,6 +213,16 @@ class World:
         with self.transaction():
             return self._api().status(self.cluster.kubelet.context(self.pod(pod)))
 
+    def hot_reload(
+        self, branch: str | None = None, commit_hash: str | None = None, pod: str | None = None
+    ) -> dict[str, Any]:
+        """POST /api/_internal/reload-data with a valid token: {"status": ..., "body": ...}."""
+        with self.transaction():
+            context = self.cluster.kubelet.context(self.pod(pod))
+            response = self._api().hot_reload(context, branch, commit_hash)
+            self._run(self.rt.clock.now)
+            return response
+
     def fates(self) -> dict[str, str]:
         """Write id -> origin | conflict-branch | pod-only | lost."""
         with self.transaction():

@@ -6,7 +6,7 @@ from typing import Any
 
 from podsim.fates import counts
 from podsim.scenarios.catalog import SCENARIOS
-from podsim.world import World
+from podsim.world import DEFAULT_DEPLOY_DIR, World
 
 
 class UnknownScenario(KeyError):
@@ -42,11 +42,17 @@ class ScenarioResult:
         }
 
 
-def create_world(name: str, root: Path, seed: int = 0) -> World:
+def create_world(
+    name: str, root: Path, seed: int = 0, deploy_dir: Path = DEFAULT_DEPLOY_DIR
+) -> World:
     """A fresh world configured for scenario `name`, before its setup has run."""
     scenario = _lookup(name)
     return World.create(
-        root, seed=seed, git_version=scenario.git_version, sigterm_handler=scenario.sigterm_handler
+        root,
+        seed=seed,
+        deploy_dir=deploy_dir,
+        git_version=scenario.git_version,
+        sigterm_handler=scenario.sigterm_handler,
     )
 
 
