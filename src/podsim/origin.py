@@ -120,6 +120,20 @@ class Origin:
         """Commit `content` at `path` onto published, as a writer other than the pod."""
         return self._commit(when, {path: content}, message, author, parent=self.tip())
 
+    def replace_history(
+        self,
+        when: datetime,
+        files: dict[str, str],
+        message: str,
+        author: tuple[str, str] = OTHER_WRITER,
+    ) -> str:
+        """Force published onto a new root commit holding only `files`.
+
+        Stands for another writer's `git push --force` of unrelated history (a wrong
+        repository's branch, a rewrite from scratch): the old tip is no ancestor of the new.
+        """
+        return self._commit(when, files, message, author, parent=None, root=True)
+
     # -- faults --------------------------------------------------------------------
 
     def set_network(self, up: bool) -> None:
@@ -218,10 +232,16 @@ class Origin:
         message: str,
         author: tuple[str, str],
         parent: str | None,
+        root: bool = False,
     ) -> str:
-        """One commit onto published in a single `git fast-import` pass."""
+        """One commit onto published in a single `git fast-import` pass.
+
+        `root` starts published over from a parentless commit (a forced update).
+        """
         ident = f"{author[0]} <{author[1]}> {_raw_date(when)}".encode()
+        reset = [b"reset refs/heads/" + BRANCH.encode(), b""] if root else []
         stream = [
+            *reset,
             b"commit refs/heads/" + BRANCH.encode(),
             b"author " + ident,
             b"committer " + ident,
@@ -232,7 +252,10 @@ class Origin:
         for path in sorted(files):
             stream += [b"M 100644 inline " + _quote_path(path), *_data(files[path])]
         _run(
-            ["git", "--git-dir", str(self.git_dir), "fast-import", "--quiet", "--date-format=raw"],
+            [
+                "git", "--git-dir", str(self.git_dir), "fast-import", "--quiet",
+                "--date-format=raw", *(["--force"] if root else []),
+            ],
             self._env,
             stdin=b"\n".join(stream) + b"\n",
         )

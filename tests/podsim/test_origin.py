@@ -189,3 +189,12 @@ def test_a_world_path_with_spaces_still_works(tmp_path: Path) -> None:
     spaced = Origin.create(tmp_path / "my world", random.Random(1), SEEDED_AT)
     listed = git(tmp_path, spaced, "ls-remote", ORIGIN_URL, "refs/heads/published")
     assert listed.stdout == f"{spaced.tip()}\trefs/heads/published\n"
+
+
+def test_replaced_history_shares_no_commit_with_the_old(tmp_path: Path, origin: Origin) -> None:
+    old = origin.tip()
+    new = origin.replace_history(SEEDED_AT, {"README.md": "other\n"}, "Unrelated root")
+    assert origin.tip() == new and new != old
+    assert origin.log_messages() == ["Unrelated root"]
+    base = git(tmp_path, origin, "--git-dir", str(origin.git_dir), "merge-base", old, new)
+    assert base.returncode == 1 and base.stdout == ""

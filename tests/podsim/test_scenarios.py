@@ -28,6 +28,10 @@ EXPECTED = {
     "rollout-mid-push": ({"lost": 1}, ["in-sync", "in-sync"]),
     "rollout-mid-push-drained": ({"origin": 1}, ["in-sync", "in-sync"]),
     "diverged-old-git": ({"conflict-branch": 1}, ["in-sync", "conflict-escaped"]),
+    "interrupted-clone": ({"origin": 3}, ["in-sync"]),
+    "stranded-on-pod": ({"pod-only": 2}, ["in-sync", "conflict-escaped"]),
+    "deploy-key-revoked-backlog": ({"pod-only": 2}, ["in-sync"]),
+    "conflict-local-only": ({"pod-only": 1}, ["in-sync", "conflict-escaped"]),
 }
 
 

@@ -151,6 +151,41 @@ def graceful_rollout_mid_push(world: World) -> None:
     world.advance(60)
 
 
+def interrupted_clone(world: World) -> None:
+    happy_path(world)
+    world.origin.interrupt_next_clone(True)  # the new pod's first clone is killed half-way
+    world.rollout_restart()  # a deploy replaces the pod; nothing was unpushed
+    world.advance(120)  # each restart finds objects/, skips the clone, and crashes
+
+
+def stranded_on_pod(world: World) -> None:
+    # A conflict escape whose branch push is refused: conflicts/<ts> exists only on the pod.
+    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
+    _edit_same_record_on_origin(world)
+    world.origin.restrict_branch_creation(True)
+    world.crash()
+    world.advance(10)
+    # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
+    world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
+    world.write()
+    world.advance(5)
+
+
+def deploy_key_revoked_backlog(world: World) -> None:
+    world.origin.revoke_deploy_key()
+    world.write()
+    world.write()
+    world.advance(5000)  # retries reach the 1 h cap; the key is not rotated yet
+
+
+def conflict_local_only(world: World) -> None:
+    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
+    _edit_same_record_on_origin(world)
+    world.origin.restrict_branch_creation(True)  # the conflicts/* push will be refused
+    world.crash()  # conflict-escaped, preserved LOCALLY only; the pod is still there
+    world.advance(10)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in [
@@ -228,6 +263,26 @@ SCENARIOS: dict[str, Scenario] = {
             "A clean divergence with git 2.39: every divergence escapes.",
             non_fast_forward,
             git_version=(2, 39),
+        ),
+        Scenario(
+            "interrupted-clone",
+            "A deploy's clone is killed half-way: the new pod crash-loops until replaced.",
+            interrupted_clone,
+        ),
+        Scenario(
+            "stranded-on-pod",
+            "A local-only conflict branch and a rejected write: both only on the pod.",
+            stranded_on_pod,
+        ),
+        Scenario(
+            "deploy-key-revoked-backlog",
+            "Deploy key revoked, not yet rotated: writes wait in the pod.",
+            deploy_key_revoked_backlog,
+        ),
+        Scenario(
+            "conflict-local-only",
+            "Conflict branch push refused: the branch exists only in the pod.",
+            conflict_local_only,
         ),
     ]
 }
