@@ -6,9 +6,9 @@ to the model shows on the next rebuild without touching the Markdown.
 
 Each macro reads podsim through one adapter function (`_backoff`, `_reconcile_rows`,
 `_scenario`; `_model_paths` keys the scenario cache) and renders plain data with a pure
-function (`backoff_rows`, `markdown_table`, `fate_list`, `sequence_diagram`). When podsim
-lacks what an adapter needs, the macro raises `MacroSourceMissing` naming it, and the build
-fails on that page. Scenario runs are cached in .docproof/site-cache/ by model fingerprint.
+function (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`, `sequence_diagram`).
+When podsim lacks what an adapter needs, the macro raises `MacroSourceMissing` naming it, and
+the build fails on that page. Scenario runs are cached in .docproof/site-cache/ by model fingerprint.
 """
 
 from __future__ import annotations
@@ -72,8 +72,13 @@ def define_env(env: Any) -> None:
         """Scenario `name`'s trace as a Mermaid sequence diagram."""
         return sequence_diagram(runs.get(name).trace)
 
+    def fault_table(mechanisms: Mapping[str, str]) -> str:
+        """One row per scenario (in the given order): its writes' fates and the mechanism."""
+        return markdown_table(fault_rows({name: runs.get(name) for name in mechanisms},
+                                         mechanisms))
+
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
-                  scenario_sequence):
+                  scenario_sequence, fault_table):
         env.macro(macro)
 
 
@@ -252,6 +257,37 @@ def fate_list(fate: Mapping[str, Any]) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
         items.append(f"- **{key}**: {shown or 'none'}")
     return "\n".join(items)
+
+
+# Fate columns of the fault table: podsim fate -> heading.
+FATE_COLUMNS = {"origin": "On origin", "conflict-branch": "Conflict branch",
+                "pod-only": "Only in the pod", "lost": "Lost"}
+
+
+def fault_rows(runs: Mapping[str, ScenarioRun],
+               mechanisms: Mapping[str, str]) -> list[dict[str, str]]:
+    """Fault table rows: scenario, writes, count per fate, what became of the pod, mechanism."""
+    rows = []
+    for name, mechanism in mechanisms.items():
+        run = runs[name]
+        unknown = sorted(set(run.fate) - set(FATE_COLUMNS))
+        if unknown:
+            raise ValueError(f"scenario {name!r} has fates {unknown} the fault table does not "
+                             f"show; known: {', '.join(FATE_COLUMNS)}")
+        fates = {fate: len(run.fate.get(fate, [])) for fate in FATE_COLUMNS}
+        rows.append({"Scenario": f"`{name}`", "Writes": str(sum(fates.values())),
+                     **{heading: str(fates[fate]) for fate, heading in FATE_COLUMNS.items()},
+                     "Pod afterwards": pod_outcome(run.trace), "Mechanism": mechanism})
+    return rows
+
+
+def pod_outcome(trace: Sequence[Mapping[str, Any]]) -> str:
+    """"replaced" if the trace created a second pod, else "same pod" with its restarts."""
+    kinds = [event["kind"] for event in trace]
+    if kinds.count("pod.created") > 1:
+        return "replaced"
+    restarts = max(kinds.count("container.start") - 1, 0)
+    return "same pod" + (f", {restarts} restart{'s' * (restarts != 1)}" if restarts else "")
 
 
 def sequence_diagram(trace: Sequence[Mapping[str, Any]]) -> str:

@@ -150,3 +150,28 @@ def test_scenario_runs_are_cached_until_the_model_changes(
     assert runs == ["happy-path", "happy-path"]
     with pytest.raises(ValueError, match="not a podsim scenario name"):
         macros.ScenarioRuns(cache).get("../escape")
+
+
+def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
+    def created(t: float) -> dict[str, object]:
+        return {"t": t, "kind": "pod.created", "lane": "kubelet", "detail": "", "to": None}
+
+    def started(t: float) -> dict[str, object]:
+        return {"t": t, "kind": "container.start", "lane": "kubelet", "detail": "", "to": None}
+
+    runs = {
+        "oom-kill": macros.ScenarioRun({"origin": ["w-1", "w-2"]},
+                                       [created(0), started(0), started(25)]),
+        "pod-delete": macros.ScenarioRun({"origin": ["w-1"], "lost": ["w-2", "w-3"]},
+                                         [created(0), started(0), created(25), started(25)]),
+    }
+    rows = macros.fault_rows(runs, {"pod-delete": "wiped | gone", "oom-kill": "kept"})
+    assert macros.markdown_table(rows).splitlines() == [
+        "| Scenario | Writes | On origin | Conflict branch | Only in the pod | Lost "
+        "| Pod afterwards | Mechanism |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| `pod-delete` | 3 | 1 | 0 | 0 | 2 | replaced | wiped \\| gone |",
+        "| `oom-kill` | 2 | 2 | 0 | 0 | 0 | same pod, 1 restart | kept |",
+    ]
+    with pytest.raises(ValueError, match=r"fates \['vanished'\]"):
+        macros.fault_rows({"x": macros.ScenarioRun({"vanished": ["w-1"]}, [])}, {"x": ""})
