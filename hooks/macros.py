@@ -8,7 +8,8 @@ Each macro reads podsim through one adapter function (`_backoff`, `_reconcile_ro
 `_scenario`; `_model_paths` keys the scenario cache) and renders plain data with a pure
 function (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`, `sequence_diagram`).
 When podsim lacks what an adapter needs, the macro raises `MacroSourceMissing` naming it, and
-the build fails on that page. Scenario runs are cached in .docproof/site-cache/ by model fingerprint.
+the build fails on that page. Scenario runs are cached in .docproof/site-cache/ by model
+fingerprint.
 """
 
 from __future__ import annotations
