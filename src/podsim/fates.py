@@ -58,8 +58,9 @@ def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[s
     in_pods: set[str] = set()
     for pod in live_pods(state):
         gitdir = root / pod.volumes[data_volume]
-        if (gitdir / "objects").is_dir() and (refs := _resolvable_refs(gitdir, home)):
-            in_pods |= write_ids(gitdir, refs, home)
+        # A clone killed mid-way has objects/ but no branches: nothing to find there.
+        if (gitdir / "objects").is_dir():
+            in_pods |= write_ids(gitdir, branches(gitdir, home), home)
     fates = {}
     for write in state.writes:
         if write.id in on_origin:
@@ -77,7 +78,3 @@ def counts(fates: dict[str, str]) -> dict[str, int]:
     tally = Counter(fates.values())
     return {fate: tally.get(fate, 0) for fate in FATES}
 
-
-def _resolvable_refs(gitdir: Path, home: Path) -> list[str]:
-    # A clone killed mid-way has refs/ but no usable branches; that is "nothing here".
-    return branches(gitdir, home)
