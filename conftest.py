@@ -6,9 +6,11 @@ shell blocks get `kubectl` bound to it, the operator helpers on PATH, an operato
 that origin accepts, and an operator's clone of the data repository as the working dir.
 """
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,32 @@ from podsim.world import World
 REPO = Path(__file__).resolve().parent
 KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's default
 OPERATOR_KEY = "podsim-operator-key"
+
+
+_ISOLATED = ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "KUBECONFIG")
+_HOME = pytest.StashKey[tuple[Path, dict[str, str | None]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Nothing under test may read or write the real home, ~/.kube or global git config."""
+    home = Path(tempfile.mkdtemp(prefix="pytest-home-"))
+    config.stash[_HOME] = (home, {name: os.environ.get(name) for name in _ISOLATED})
+    os.environ.update(
+        HOME=str(home),
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        GIT_CONFIG_NOSYSTEM="1",
+        KUBECONFIG=str(home / ".kube" / "config"),
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home, saved = config.stash[_HOME]
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.hookimpl

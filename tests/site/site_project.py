@@ -37,7 +37,6 @@ class SiteProject:
         shutil.copytree(REPO / "hooks", root / "hooks",
                         ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
-        shutil.copy(REPO / "docs" / "index.md", root / "docs" / "index.md")
         shutil.copy(REPO / "mkdocs.yml", root / "base.yml")
         for part in ("docs", "specs", "runbooks"):
             shutil.copytree(SAMPLES / "site" / part, root / part, dirs_exist_ok=True)
