@@ -165,6 +165,7 @@ def stranded_on_pod(world: World) -> None:
     world.origin.restrict_branch_creation(True)
     world.crash()
     world.advance(10)
+    world.origin.restrict_branch_creation(False)  # lifted later; nothing retries that push
     # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
     world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
     world.write()
