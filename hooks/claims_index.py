@@ -8,6 +8,7 @@ claim and every claim of the verification report with its page, checks and statu
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,6 +20,8 @@ from _report import STATUS_WORDS, Report, load_report
 from _scan import ScanError, check_claim_id, claim_declarations, scan_fences
 
 _CLAIMS_DIR = posixpath.dirname(CLAIMS_PAGE)
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 @dataclass
@@ -95,7 +98,8 @@ def _index(claims: dict[str, _Claim], report: Report | None) -> str:
 def _section(claim: _Claim, report: Report | None) -> list[str]:
     # One claim: its sentence, where it is declared, its checks and status.
     page = _link(claim.file)
-    lines = [f"## `{claim.id}` {{ #{claim.id} }}", "", f"> {claim.text or '(no sentence)'}", "",
+    text = _rebase_links(claim.text, claim.file) if claim.text else "(no sentence)"
+    lines = [f"## `{claim.id}` {{ #{claim.id} }}", "", f"> {text}", "",
              f"- Declared: [{claim.file}:{claim.line}]({page}#claim-{claim.id})",
              f"- Status: **{_claim_status(claim.id, report)}**"]
     if not claim.checks:
@@ -124,6 +128,21 @@ def _provenance(report: Report | None) -> str:
                 "was built (run `nox -s docs`).")
     commit = f"commit `{report.commit}`" if report.commit else "an unrecorded commit"
     return f"Statuses from the verification of {commit} at {report.verified_at}."
+
+
+def _rebase_links(text: str, page: str) -> str:
+    # A claim's sentence keeps its links: relative ones now start from the index page.
+    def rebase(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if _EXTERNAL.match(target) or target.startswith("/"):
+            return match.group(0)
+        if target.startswith("#"):
+            return f"]({_link(page)}{target})"
+        path, _, anchor = target.partition("#")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        return f"]({_link(resolved)}{'#' + anchor if anchor else ''})"
+
+    return _MARKDOWN_LINK.sub(rebase, text)
 
 
 def _link(page: str) -> str:

@@ -86,6 +86,9 @@ def test_claims_index_lists_every_claim_of_the_report(project: SiteProject) -> N
     assert 'id="sample.lost-on-pod-delete"' in claims
     assert 'href="../specs/behaviors/sample/#docproof-L13"' in claims
     assert "In the report, declared nowhere" in claims
+    # Links inside a claim's sentence still lead where they did on its page.
+    assert 'href="../runbooks/sample-incident/#recover-writes"' in claims
+    assert 'href="../specs/behaviors/sample/#sample-storage-spec"' in claims
 
 
 def test_claims_render_as_chips_linking_to_the_index(project: SiteProject) -> None:
