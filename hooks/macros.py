@@ -260,26 +260,33 @@ def fate_list(fate: Mapping[str, Any]) -> str:
     return "\n".join(items)
 
 
-# Fate columns of the fault table: podsim fate -> heading.
-FATE_COLUMNS = {"origin": "On origin", "conflict-branch": "Conflict branch",
-                "pod-only": "Only in the pod", "lost": "Lost"}
+# Fates in the fault table, in display order: podsim fate -> words after the count.
+FATE_WORDS = {"origin": "on origin", "conflict-branch": "on a conflict branch",
+              "pod-only": "only in the pod", "lost": "lost"}
 
 
 def fault_rows(runs: Mapping[str, ScenarioRun],
                mechanisms: Mapping[str, str]) -> list[dict[str, str]]:
-    """Fault table rows: scenario, writes, count per fate, what became of the pod, mechanism."""
+    """Fault table rows: scenario, writes, their fates, what became of the pod, mechanism."""
     rows = []
     for name, mechanism in mechanisms.items():
         run = runs[name]
-        unknown = sorted(set(run.fate) - set(FATE_COLUMNS))
+        unknown = sorted(set(run.fate) - set(FATE_WORDS))
         if unknown:
             raise ValueError(f"scenario {name!r} has fates {unknown} the fault table does not "
-                             f"show; known: {', '.join(FATE_COLUMNS)}")
-        fates = {fate: len(run.fate.get(fate, [])) for fate in FATE_COLUMNS}
-        rows.append({"Scenario": f"`{name}`", "Writes": str(sum(fates.values())),
-                     **{heading: str(fates[fate]) for fate, heading in FATE_COLUMNS.items()},
+                             f"show; known: {', '.join(FATE_WORDS)}")
+        counts = {fate: len(run.fate.get(fate, [])) for fate in FATE_WORDS}
+        shown = [_fate_count(n, fate) for fate, n in counts.items() if n]
+        rows.append({"Scenario": f"`{name}`", "Writes": str(sum(counts.values())),
+                     "What became of them": ", ".join(shown) or "none",
                      "Pod afterwards": pod_outcome(run.trace), "Mechanism": mechanism})
     return rows
+
+
+def _fate_count(count: int, fate: str) -> str:
+    # Losses stand out in bold.
+    text = f"{count} {FATE_WORDS[fate]}"
+    return f"**{text}**" if fate == "lost" else text
 
 
 def pod_outcome(trace: Sequence[Mapping[str, Any]]) -> str:

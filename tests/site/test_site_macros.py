@@ -167,11 +167,10 @@ def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
     }
     rows = macros.fault_rows(runs, {"pod-delete": "wiped | gone", "oom-kill": "kept"})
     assert macros.markdown_table(rows).splitlines() == [
-        "| Scenario | Writes | On origin | Conflict branch | Only in the pod | Lost "
-        "| Pod afterwards | Mechanism |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        "| `pod-delete` | 3 | 1 | 0 | 0 | 2 | replaced | wiped \\| gone |",
-        "| `oom-kill` | 2 | 2 | 0 | 0 | 0 | same pod, 1 restart | kept |",
+        "| Scenario | Writes | What became of them | Pod afterwards | Mechanism |",
+        "| --- | --- | --- | --- | --- |",
+        "| `pod-delete` | 3 | 1 on origin, **2 lost** | replaced | wiped \\| gone |",
+        "| `oom-kill` | 2 | 2 on origin | same pod, 1 restart | kept |",
     ]
     with pytest.raises(ValueError, match=r"fates \['vanished'\]"):
         macros.fault_rows({"x": macros.ScenarioRun({"vanished": ["w-1"]}, [])}, {"x": ""})
