@@ -90,7 +90,7 @@ class ProcessContext:
             "msg": msg,
             **fields,
         }
-        text = json.dumps(line, separators=(",", ":"))
+        text = json.dumps(line, separators=(",", ":"), ensure_ascii=False)
         for host, container in self.display_paths.items():
             text = text.replace(host, container)
         self.logs.append(text)
