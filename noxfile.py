@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
@@ -37,6 +38,8 @@ def _verify(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Every check in one environment: lint, types, tests and pages, strict site build."""
+    if shutil.which("jq") is None:
+        session.error("the runbooks read JSON logs with jq: install it (e.g. apt-get install jq)")
     _install(session, "dev,browser")
     _lint(session)
     # Unit tests, the browser test (when Chromium is present) and every page's code blocks;
