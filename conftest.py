@@ -59,7 +59,10 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     kubeconfig = write_kubeconfig(sandbox.home / KUBECONFIG, built.root)
     bindir = _operator_bin(sandbox.root / "bin")
     ssh = _operator_ssh(built, sandbox.home)
-    env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh}
+    # Operator commits get the world's virtual time, so their hashes repeat run after run.
+    stamp = f"@{int(built.rt.clock.utc().timestamp())} +0000"
+    env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
+           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     clone = sandbox.home / "codeforphilly-data"
     subprocess.run(
         ["git", "clone", "-q", ORIGIN_URL, str(clone)],
