@@ -1,13 +1,35 @@
-"""The scenarios. Each setup is what a docs page can show: plain calls on a `World`.
+"""The named scenarios: a registry of short setups that a docs page can show.
 
-In the loss scenarios some writes are made while origin is unreachable, so they are
-local-only when the fault strikes; origin is back before it strikes, so the only thing
-between those writes and origin is the push daemon's next scheduled retry.
+Setups live in pod_faults.py (the pod, container or node fails) and origin_faults.py
+(origin is unreachable, refuses, or moves on).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from podsim.scenarios.origin_faults import (
+    conflict_local_only,
+    conflict_push_fails,
+    deploy_key_revoked,
+    deploy_key_revoked_backlog,
+    diverged_conflict,
+    non_fast_forward,
+    origin_outage,
+    protected_branch,
+    stranded_on_pod,
+)
+from podsim.scenarios.pod_faults import (
+    eviction,
+    graceful_rollout,
+    graceful_rollout_mid_push,
+    happy_path,
+    interrupted_clone,
+    liveness_restart,
+    node_failure,
+    oom_kill,
+    pod_delete,
+    process_crash,
+)
 from podsim.world import World
 
 
@@ -18,173 +40,6 @@ class Scenario:
     setup: Callable[[World], None]
     git_version: tuple[int, int] = (2, 45)
     sigterm_handler: bool = False
-
-
-def writes_during_outage(world: World, count: int = 2) -> None:
-    """One write reaches origin; then `count` writes are made while origin is unreachable."""
-    world.write()
-    world.advance(5)
-    world.origin.set_network(False)
-    for _ in range(count):
-        world.write()
-    world.advance(20)  # the daemon is now sleeping a 16 s back-off
-    world.origin.set_network(True)
-
-
-def happy_path(world: World) -> None:
-    for _ in range(3):
-        world.write()
-        world.advance(2)
-
-
-def oom_kill(world: World) -> None:
-    writes_during_outage(world)
-    world.oom_kill()  # same pod: reconcile pushes the backlog at the restart
-    world.advance(60)
-
-
-def process_crash(world: World) -> None:
-    writes_during_outage(world)
-    world.crash()
-    world.advance(60)
-
-
-def liveness_restart(world: World) -> None:
-    world.write()
-    world.advance(5)
-    world.origin.set_network(False)
-    world.write()
-    world.write()
-    world.hang()  # a hung event loop runs no retries
-    world.origin.set_network(True)
-    world.advance(180)  # liveness kills the container at 120 s; it restarts in place
-
-
-def graceful_rollout(world: World) -> None:
-    writes_during_outage(world)
-    world.rollout_restart()  # Recreate: old pod and its emptyDir go first
-    world.advance(60)
-
-
-def pod_delete(world: World) -> None:
-    writes_during_outage(world)
-    world.delete_pod()
-    world.advance(60)
-
-
-def node_failure(world: World) -> None:
-    writes_during_outage(world)
-    world.fail_node()
-    world.advance(400)  # 40 s node-monitor grace + 300 s toleration, then a new pod
-
-
-def eviction(world: World) -> None:
-    writes_during_outage(world)
-    world.evict()
-    world.advance(60)
-
-
-def origin_outage(world: World) -> None:
-    world.origin.set_network(False)
-    for _ in range(3):
-        world.write()
-        world.advance(300)
-    world.origin.set_network(True)
-    world.advance(4000)  # the next scheduled retry ships the whole backlog
-
-
-def deploy_key_revoked(world: World) -> None:
-    world.origin.revoke_deploy_key()
-    world.write()
-    world.write()
-    world.advance(600)
-    world.origin.rotate_deploy_key()  # the mounted Secret updates in place; no restart
-    world.advance(2000)
-
-
-def protected_branch(world: World) -> None:
-    world.origin.protect_branch(True)
-    world.write()
-    world.write()
-    world.advance(7200)  # `[remote rejected]` is retried forever, never terminal
-
-
-def non_fast_forward(world: World) -> None:
-    world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
-    world.write()
-    world.advance(5)  # rejected non-fast-forward: terminal for the batch
-    world.crash()  # a container restart runs reconcile, which replays the write
-    world.advance(10)
-
-
-def diverged_conflict(world: World) -> None:
-    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
-    _edit_same_record_on_origin(world)
-    world.crash()
-    world.advance(10)
-
-
-def conflict_push_fails(world: World) -> None:
-    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
-    _edit_same_record_on_origin(world)
-    world.origin.restrict_branch_creation(True)  # the conflicts/* push will be refused
-    world.crash()  # conflict-escaped, preserved LOCALLY only
-    world.advance(10)
-    world.delete_pod()  # ...and the pod's volume goes with it
-    world.advance(60)
-
-
-def _edit_same_record_on_origin(world: World) -> None:
-    # The pod's push is still in flight: another writer lands first on the same file.
-    world.origin.advance(
-        world.rt.clock.utc(),
-        "people/ada-chen.toml",
-        'full_name = "Ada Chen (origin)"\n',
-        "Edit ada-chen upstream",
-    )
-    world.advance(5)
-
-
-def graceful_rollout_mid_push(world: World) -> None:
-    world.write()
-    world.rollout_restart()  # SIGTERM while the push is in flight
-    world.advance(60)
-
-
-def interrupted_clone(world: World) -> None:
-    happy_path(world)
-    world.origin.interrupt_next_clone(True)  # the new pod's first clone is killed half-way
-    world.rollout_restart()  # a deploy replaces the pod; nothing was unpushed
-    world.advance(120)  # each restart finds objects/, skips the clone, and crashes
-
-
-def stranded_on_pod(world: World) -> None:
-    # A conflict escape whose branch push is refused: conflicts/<ts> exists only on the pod.
-    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
-    _edit_same_record_on_origin(world)
-    world.origin.restrict_branch_creation(True)
-    world.crash()
-    world.advance(10)
-    world.origin.restrict_branch_creation(False)  # lifted later; nothing retries that push
-    # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
-    world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
-    world.write()
-    world.advance(5)
-
-
-def deploy_key_revoked_backlog(world: World) -> None:
-    world.origin.revoke_deploy_key()
-    world.write()
-    world.write()
-    world.advance(5000)  # retries reach the 1 h cap; the key is not rotated yet
-
-
-def conflict_local_only(world: World) -> None:
-    world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
-    _edit_same_record_on_origin(world)
-    world.origin.restrict_branch_creation(True)  # the conflicts/* push will be refused
-    world.crash()  # conflict-escaped, preserved LOCALLY only; the pod is still there
-    world.advance(10)
 
 
 SCENARIOS: dict[str, Scenario] = {
