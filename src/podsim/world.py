@@ -7,12 +7,12 @@ takes a file lock, reloads what another process may have changed, and saves.
 
 import contextlib
 import fcntl
-import json
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from podsim import persistence
 from podsim.api.process import ApiProcess
 from podsim.clock import DEFAULT_EPOCH, Clock
 from podsim.cluster import Cluster
@@ -22,13 +22,13 @@ from podsim.gitenv import git_env
 from podsim.kubelet import EXIT_SIGKILL
 from podsim.manifest import Manifest, load_manifest
 from podsim.origin import Origin
+from podsim.persistence import STATE_FILE
 from podsim.process import Process
 from podsim.runtime import Runtime
 from podsim.sample_writes import sample_record
-from podsim.state import Deployment, Node, Pod, WorldState, Write, from_data, to_data
+from podsim.state import Deployment, Node, Pod, WorldState, Write
 from podsim.trace import Trace
 
-STATE_FILE = "world.json"
 DEFAULT_DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
 NODES = ("sandbox-worker-1", "sandbox-worker-2")
 
@@ -39,7 +39,7 @@ class World:
         self.rt = runtime
         self.origin = origin
         self.cluster = Cluster(runtime)
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: persistence.Stamp | None = None
         self._depth = 0
 
     # -- creating and opening ----------------------------------------------------------
@@ -78,11 +78,11 @@ class World:
     @classmethod
     def open(cls, root: Path, process: Process | None = None) -> "World":
         root = Path(root).resolve()
-        state, clock, trace = _load(root)
+        state, clock, trace = persistence.load(root)
         manifest = load_manifest(Path(state.deploy_dir))
         origin = Origin(root)
         world = cls(root, _runtime(root, state, clock, trace, manifest, origin, process), origin)
-        world._stamp = _stamp(root / STATE_FILE)
+        world._stamp = persistence.stamp(root)
         return world
 
     # -- persistence -------------------------------------------------------------------
@@ -98,8 +98,8 @@ class World:
             return
         with (self.root / "world.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not fresh and _stamp(self.root / STATE_FILE) != self._stamp:
-                self.rt.state, self.rt.clock, self.rt.trace = _load(self.root)
+            if not fresh and persistence.stamp(self.root) != self._stamp:
+                self.rt.state, self.rt.clock, self.rt.trace = persistence.load(self.root)
             self._depth = 1
             try:
                 yield self
@@ -108,16 +108,7 @@ class World:
                 self._save()
 
     def _save(self) -> None:
-        payload = {
-            "state": to_data(self.rt.state),
-            "clock": self.rt.clock.to_dict(),
-            "trace": self.rt.trace.to_list(),
-        }
-        path = self.root / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True))
-        tmp.replace(path)
-        self._stamp = _stamp(path)
+        self._stamp = persistence.save(self.root, self.rt.state, self.rt.clock, self.rt.trace)
 
     # -- time --------------------------------------------------------------------------
     @property
@@ -290,29 +281,6 @@ def _runtime(
         process or ApiProcess(),
         lambda: origin.ssh_command(key_file),
     )
-
-
-def _load(root: Path) -> tuple[WorldState, Clock, Trace]:
-    path = root / STATE_FILE
-    if not path.is_file():
-        raise WorldError(f"{path}: no world here (state file missing)")
-    try:
-        raw = json.loads(path.read_text())
-        return (
-            from_data(WorldState, raw["state"]),
-            Clock.from_dict(raw["clock"]),
-            Trace.from_list(raw["trace"]),
-        )
-    except (ValueError, KeyError, TypeError, StopIteration) as error:
-        raise WorldError(f"{path}: corrupt world state ({type(error).__name__}: {error})") from None
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return (info.st_mtime_ns, info.st_size)
 
 
 def _names(pods: list[Pod]) -> str:
