@@ -13,10 +13,11 @@ import random
 import re
 import subprocess
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from podsim.errors import GitError, WorldError
+from podsim.fast_import import commit_files, run
 from podsim.gitenv import git_env
 from podsim.seed import seed_files
 from podsim.transport import ORIGIN_URL, ssh_command
@@ -81,7 +82,7 @@ class Origin:
             raise WorldError(f"origin repository already exists at {git_dir}")
         world_dir.mkdir(parents=True, exist_ok=True)
         # No template: the sample hooks cost time and origin needs only its own hook.
-        _run(
+        run(
             [
                 "git",
                 "init",
@@ -234,31 +235,7 @@ class Origin:
         parent: str | None,
         root: bool = False,
     ) -> str:
-        """One commit onto published in a single `git fast-import` pass.
-
-        `root` starts published over from a parentless commit (a forced update).
-        """
-        ident = f"{author[0]} <{author[1]}> {_raw_date(when)}".encode()
-        reset = [b"reset refs/heads/" + BRANCH.encode(), b""] if root else []
-        stream = [
-            *reset,
-            b"commit refs/heads/" + BRANCH.encode(),
-            b"author " + ident,
-            b"committer " + ident,
-            *_data(message + "\n"),
-        ]
-        if parent is not None:
-            stream.append(b"from " + parent.encode())
-        for path in sorted(files):
-            stream += [b"M 100644 inline " + _quote_path(path), *_data(files[path])]
-        _run(
-            [
-                "git", "--git-dir", str(self.git_dir), "fast-import", "--quiet",
-                "--date-format=raw", *(["--force"] if root else []),
-            ],
-            self._env,
-            stdin=b"\n".join(stream) + b"\n",
-        )
+        commit_files(self.git_dir, self._env, BRANCH, when, files, message, author, parent, root)
         return self.tip()
 
     def _set_flag(self, name: str, on: bool) -> None:
@@ -277,36 +254,8 @@ class Origin:
         _write_atomically(self.authorized_keys, "".join(f"{key}\n" for key in keys), 0o644)
 
     def _git(self, *args: str) -> str:
-        out = _run(["git", "--git-dir", str(self.git_dir), *args], self._env)
+        out = run(["git", "--git-dir", str(self.git_dir), *args], self._env)
         return out.decode()
-
-
-def _run(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
-    done = subprocess.run(argv, env=env, input=stdin, capture_output=True)
-    if done.returncode != 0:
-        raise GitError(
-            f"{' '.join(argv)!r} exited {done.returncode}: {done.stderr.decode().strip()}"
-        )
-    return done.stdout
-
-
-def _data(text: str) -> list[bytes]:
-    payload = text.encode()
-    return [b"data %d" % len(payload), payload]
-
-
-def _quote_path(path: str) -> bytes:
-    escaped = path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'.encode()
-
-
-def _raw_date(when: datetime) -> str:
-    """git's raw date: epoch seconds and the UTC offset (naive datetimes count as UTC)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    offset = int((when.utcoffset() or timedelta(0)).total_seconds()) // 60
-    sign = "-" if offset < 0 else "+"
-    return f"{int(when.timestamp())} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
 
 
 def _write_atomically(path: Path, text: str, mode: int) -> None:
