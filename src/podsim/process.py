@@ -24,24 +24,3 @@ class Process(Protocol):
         """SIGTERM arrived; return the virtual seconds until the process exits."""
         ...
 
-
-class OpenRepoProcess:
-    """The smallest process: opens the bare clone and serves. Stands in for the API model."""
-
-    def boot(self, ctx: ProcessContext) -> None:
-        head = ctx.git("rev-parse", "--verify", "HEAD", check=False)
-        problem = None
-        if ctx.git("rev-parse", "--is-bare-repository", check=False).stdout.strip() != "true":
-            problem = "data directory is not a bare git repository"
-        elif head.returncode != 0:
-            problem = f"cannot resolve HEAD: {head.stderr.strip()}"
-        if problem:
-            ctx.log("fatal", problem)
-            raise BootFailure(problem)
-        ctx.log("info", "Server listening at http://0.0.0.0:3001")
-
-    def handle(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
-        raise ValueError(f"OpenRepoProcess schedules no timers, got {kind!r}")
-
-    def on_sigterm(self, ctx: ProcessContext) -> float:
-        return 0.0

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from podsim.api.context import ProcessContext
-from podsim.process import OpenRepoProcess
+from podsim.api.process import ApiProcess
 from podsim.world import DEFAULT_DEPLOY_DIR, World
 
 
@@ -115,7 +115,7 @@ def test_evicted_pod_stays_listed_as_failed(world: World) -> None:
     assert (evicted.phase, evicted.reason) == ("Failed", "Evicted")
 
 
-class SlowToExit(OpenRepoProcess):
+class SlowToExit(ApiProcess):
     """A process that takes 20 s to exit after SIGTERM, to show the overlap."""
 
     def on_sigterm(self, ctx: ProcessContext) -> float:
