@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from podsim.kubectl import objects
+from podsim.kubectl import events, objects
 from podsim.kubectl.args import Args
 from podsim.kubectl.config import Binding
 from podsim.kubectl.errors import KubectlError, not_found, not_simulated
@@ -121,7 +121,8 @@ def describe_pod(world: World, pod: Pod) -> str:
     lines += [f"QoS Class:\t{objects.qos_class(world)}", "Node-Selectors:\t<none>"]
     lines += _pairs("Tolerations", [f"{t['key']}:{t['effect']} op=Exists for 300s"
                                     for t in spec["tolerations"]])
-    lines.append("Events:\t<none>")
+    rows = events.pod_events(pod, world.trace.entries, m, container, now)
+    lines += events.describe_lines(rows, now)
     return tabwrite("\n".join(lines), minwidth=0, padding=2) + "\n"
 
 

@@ -56,9 +56,15 @@ def test_describe_shows_the_oom_kill_and_the_emptydir(world: World, k: Kubectl) 
         "    SizeLimit:  <unset>",
         "    Ready:          False",  # readiness waits 10 s after the restart
         "  Ready                       False ",
+        # The OOM kill itself makes no event; the restart repeats the start events.
+        "  Normal  Scheduled  60s               default-scheduler  Successfully assigned "
+        f"{NS}/{pod.name} to {pod.node}",
+        "  Normal  Started    0s (x2 over 60s)  kubelet            "
+        "spec.containers{codeforphilly}: Started container codeforphilly",
     ):
         assert expected in lines, expected
-    assert lines.index("Containers:") < lines.index("Volumes:") < len(lines) - 1
+    assert lines.index("Containers:") < lines.index("Volumes:") < lines.index("Events:")
+    assert lines[-1].startswith("  Normal  Started ")
 
 
 def test_describe_missing_pod(k: Kubectl) -> None:
