@@ -122,7 +122,9 @@ class Cluster:
     def evict(self, pod: Pod, message: str) -> None:
         """Node-pressure eviction: the pod fails, its containers are killed, volumes go."""
         pod.phase, pod.reason, pod.message = "Failed", "Evicted", message
-        self.rt.record("pod.evicted", "kubelet", f"{pod.name}: {message}", pod=pod.name)
+        self.rt.record(
+            "pod.evicted", "kubelet", f"{pod.name}: {message}", pod=pod.name, cause="node-pressure"
+        )
         self.kubelet.kill(pod, "Error", EXIT_SIGKILL)
         if pod.container.state != "terminated":
             self.pod_stopped(pod)
@@ -168,7 +170,11 @@ class Cluster:
             # The pod object stays Terminating: no kubelet is left to confirm the deletion.
             pod.deletion_at, pod.deletion_grace_s = self.rt.clock.now, self.rt.manifest.grace_s
             self.rt.record(
-                "pod.evicted", "kubelet", f"{pod.name}: node {name} unreachable", pod=pod.name
+                "pod.evicted",
+                "kubelet",
+                f"{pod.name}: node {name} unreachable",
+                pod=pod.name,
+                cause="node-unreachable",
             )
         self.sync()
 

@@ -114,7 +114,7 @@ def _occurrences(pod: Pod, entries: Iterable[TraceEntry], m: Manifest,
             deleting = True
         elif e.kind == "pod.evicted":
             message = e.detail.removeprefix(f"{pod.name}: ")
-            if message == f"node {pod.node} unreachable":  # taint-based eviction
+            if e.data.get("cause") == "node-unreachable":  # taint-based eviction
                 deleting = True
                 yield (e.t, "Normal", "TaintManagerEviction", "taint-eviction-controller",
                        f"Marking for deletion Pod {m.namespace}/{pod.name}")

@@ -120,14 +120,16 @@ def test_liveness_failures_at_probe_times_then_the_kill(manifest: Manifest) -> N
 
 def test_evictions(manifest: Manifest) -> None:
     pressure = [entry(0, "container.start"),
-                entry(50, "pod.evicted", f"{NAME}: The node was low on resource: memory.")]
+                entry(50, "pod.evicted", f"{NAME}: The node was low on resource: memory.",
+                      cause="node-pressure")]
     assert rows(manifest, pressure, 60)[-2:] == [
         ("Evicted", "10s", "The node was low on resource: memory."),
         ("Killing", "10s", f"{REF}Stopping container codeforphilly")]
     node = [entry(0, "pod.created"),
             TraceEntry(40, "node.not-ready", "kubelet", "", {"node": "node-1"}),
             TraceEntry(40, "node.not-ready", "kubelet", "", {"node": "node-2"}),
-            entry(340, "pod.evicted", f"{NAME}: node node-1 unreachable")]
+            entry(340, "pod.evicted", f"{NAME}: node node-1 unreachable",
+                  cause="node-unreachable")]
     assert rows(manifest, node, 400) == [
         ("Scheduled", "6m40s", f"Successfully assigned {NS}/{NAME} to node-1"),
         ("NodeNotReady", "6m", "Node is not ready"),
