@@ -46,6 +46,12 @@ def tests(session: nox.Session) -> None:
     # the run writes .docproof/report.json, which the strict build then renders.
     session.run("pytest", "-n", "2", *session.posargs)
     session.run("mkdocs", "build", "--strict", env=SITE_ENV)
+    # The built site in a browser; its own report goes aside so the run's report stays.
+    session.run(
+        "pytest", "tests/site/test_real_site_browser.py",
+        "--docproof-report", ".docproof/site-browser-run.json",
+        env={"DOCPROOF_BUILT_SITE": "site"},
+    )
 
 
 @nox.session(python=PYTHON)
