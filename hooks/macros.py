@@ -191,8 +191,16 @@ def _scenario(name: str) -> ScenarioRun:
 
 
 # Trace kinds that are messages between lanes: kind -> receiving lane.
-_MESSAGES = {"push-daemon.attempt": "origin", "origin.accept": "push-daemon",
-             "origin.reject": "push-daemon"}
+_MESSAGES = {
+    "pod.delete": "kubelet",  # the operator asks; the kubelet acts
+    "rollout.restart": "kubelet",
+    "container.start": "api",  # the kubelet starts the process
+    "signal.sigterm": "api",
+    "write": "push-daemon",  # the post-commit hook notifies the daemon
+    "push-daemon.attempt": "origin",
+    "origin.accept": "push-daemon",
+    "origin.reject": "push-daemon",
+}
 
 
 def _podsim_attr(module: str, name: str) -> Any:
