@@ -5,42 +5,36 @@ Writes are found by their `Write-Id` trailer, never by commit hash: reconcile's 
 rewrites hashes but keeps messages.
 """
 
-import subprocess
+import contextlib
+import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+
+import git
 
 from podsim.api.store import WRITE_ID_TRAILER
 from podsim.gitenv import git_env
 from podsim.state import Pod, WorldState
 
 FATES = ("origin", "conflict-branch", "pod-only", "lost")
+_TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
 
 
-def write_ids(gitdir: Path, refs: list[str], home: Path) -> set[str]:
-    """Write ids carried by commits reachable from `refs` in the repository at `gitdir`."""
-    if not refs:
-        return set()
-    done = subprocess.run(
-        ["git", "log", f"--format=%(trailers:key={WRITE_ID_TRAILER},valueonly)", *refs, "--"],
-        cwd=gitdir,
-        env=git_env(home),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return {line.strip() for line in done.stdout.splitlines() if line.strip()}
-
-
-def branches(gitdir: Path, home: Path, pattern: str = "refs/heads/") -> list[str]:
-    done = subprocess.run(
-        ["git", "for-each-ref", "--format=%(refname)", pattern],
-        cwd=gitdir,
-        env=git_env(home),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.split()
+def write_ids(gitdir: Path, home: Path, refs: str = "refs/heads/") -> set[str]:
+    """Write ids on commits reachable from `refs`: one branch, or all under a prefix `.../`."""
+    with _open(gitdir, home) as repo:
+        heads = [
+            h
+            for h in repo.heads
+            if h.path == refs or (refs.endswith("/") and h.path.startswith(refs))
+        ]
+        return {
+            write_id
+            for head in heads
+            for commit in repo.iter_commits(head)
+            for write_id in _TRAILER.findall(str(commit.message))
+        }
 
 
 def live_pods(state: WorldState) -> list[Pod]:
@@ -53,14 +47,14 @@ def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[s
     """Write id -> fate, for every acknowledged write of the world."""
     home = root / "inspector-home"
     origin = root / "origin.git"
-    on_origin = write_ids(origin, ["refs/heads/published"], home)
-    on_conflicts = write_ids(origin, branches(origin, home, "refs/heads/conflicts/"), home)
+    on_origin = write_ids(origin, home, "refs/heads/published")
+    on_conflicts = write_ids(origin, home, "refs/heads/conflicts/")
     in_pods: set[str] = set()
     for pod in live_pods(state):
         gitdir = root / pod.volumes[data_volume]
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
-            in_pods |= write_ids(gitdir, branches(gitdir, home), home)
+            in_pods |= write_ids(gitdir, home)
     fates = {}
     for write in state.writes:
         if write.id in on_origin:
@@ -74,7 +68,17 @@ def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[s
     return fates
 
 
+@contextlib.contextmanager
+def _open(gitdir: Path, home: Path) -> Iterator[git.Repo]:
+    # GitPython keeps `git cat-file` helpers running; close them with the repository.
+    repo = git.Repo(gitdir)
+    repo.git.update_environment(**git_env(home))
+    try:
+        yield repo
+    finally:
+        repo.close()
+
+
 def counts(fates: dict[str, str]) -> dict[str, int]:
     tally = Counter(fates.values())
     return {fate: tally.get(fate, 0) for fate in FATES}
-
