@@ -9,6 +9,8 @@ the same files, the same blobs and, with fixed dates, the same origin commit.
 import random
 import re
 
+import tomli_w
+
 # Sheet name -> record path template (root directory, then the templated file stem).
 SHEETS: dict[str, str] = {
     "people": "people/${{ slug }}",
@@ -16,10 +18,6 @@ SHEETS: dict[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
-                  "\f": "\\f", "\r": "\\r"}
-
 _FIRST_NAMES = ("Ada", "Bayard", "Carmen", "Dmitri", "Ebony", "Farid", "Grace", "Hiro",
                 "Imani", "Jonah", "Keisha", "Luis", "Mei", "Nadia", "Omar", "Priya",
                 "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor", "Wanda", "Yusuf")
@@ -59,10 +57,9 @@ def sheet_config(sheet: str) -> str:
 
 
 def render_toml(record: dict[str, object], table: str | None = None) -> str:
-    """TOML text for a flat record of str, int, bool and list-of-str values (keys sorted)."""
-    lines = [f"[{_key(table)}]"] if table is not None else []
-    lines += [f"{_key(key)} = {_value(record[key])}" for key in sorted(record)]
-    return "\n".join(lines) + "\n"
+    """TOML text for a flat record (keys sorted), optionally as one [table]."""
+    flat = {key: record[key] for key in sorted(record)}
+    return tomli_w.dumps({table: flat} if table is not None else flat)
 
 
 def seed_files(rng: random.Random) -> dict[str, str]:
@@ -117,30 +114,3 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _string(key)
-
-
-def _value(value: object) -> str:
-    # bool first: it is a subclass of int but renders as true/false.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return "[" + ", ".join(_string(item) for item in value) + "]"
-    raise TypeError(f"cannot render {type(value).__name__} value {value!r} as flat TOML")
-
-
-def _string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")  # other control characters must be escaped
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'

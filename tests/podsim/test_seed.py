@@ -27,10 +27,15 @@ def test_render_toml_sorts_keys_and_writes_an_optional_table() -> None:
     assert text == '[gitsheet]\na = "x"\nb = 1\n'
 
 
-@pytest.mark.parametrize("value", [1.5, {"nested": "table"}, [1, 2], None])
-def test_render_toml_refuses_values_outside_flat_records(value: object) -> None:
-    with pytest.raises(TypeError, match="flat TOML"):
-        render_toml({"field": value})
+def test_render_toml_round_trips_richer_records() -> None:
+    record: dict[str, object] = {"slug": "x", "score": 1.5, "links": {"site": "https://x.org"},
+                                 "ids": [1, 2], "note": 'tab\there "quoted"\u0001'}
+    assert tomllib.loads(render_toml(record)) == record
+
+
+def test_render_toml_refuses_what_toml_cannot_hold() -> None:
+    with pytest.raises(TypeError, match="NoneType"):
+        render_toml({"field": None})
 
 
 def test_record_path_fills_the_sheet_template() -> None:
