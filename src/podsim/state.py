@@ -4,11 +4,10 @@ Dataclasses here hold no behaviour beyond (de)serialisation; the kubelet, contro
 world modules act on them.
 """
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import cattrs
 
 T = TypeVar("T")
 
@@ -108,43 +107,26 @@ class WorldState:
         return self.counters[counter]
 
 
+# cattrs (un)structures the dataclass tree; it refuses data of the wrong shape or type.
+_CONVERTER = cattrs.Converter(forbid_extra_keys=True)
+
+
 def to_data(obj: Any) -> Any:
-    return dataclasses.asdict(obj)
+    return _CONVERTER.unstructure(obj)
 
 
 def from_data(cls: type[T], raw: Any) -> T:
-    """Rebuild a dataclass tree from `to_data` output; raises TypeError/KeyError if off."""
-    return typing.cast(T, _build(cls, raw))
+    """Rebuild a dataclass tree from `to_data` output; StateShapeError if it does not fit."""
+    try:
+        return _CONVERTER.structure(raw, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as error:
+        problems = (
+            cattrs.transform_error(error)
+            if isinstance(error, cattrs.BaseValidationError)
+            else [str(error)]
+        )
+        raise StateShapeError("; ".join(problems)) from None
 
 
-def _build(tp: Any, raw: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if not isinstance(raw, dict):
-            raise TypeError(f"expected an object for {tp.__name__}, got {type(raw).__name__}")
-        hints = typing.get_type_hints(tp)
-        kwargs = {
-            f.name: _build(hints[f.name], raw[f.name])
-            for f in dataclasses.fields(tp)
-            if f.name in raw
-        }
-        return tp(**kwargs)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(tp)
-        if raw is None and type(None) in options:
-            return None
-        return _build(next(o for o in options if o is not type(None)), raw)
-    if origin is list:
-        return [_build(typing.get_args(tp)[0], item) for item in raw]
-    if origin is tuple:
-        return tuple(_build(arg, item) for arg, item in zip(typing.get_args(tp), raw, strict=True))
-    if origin is dict:
-        value_tp = typing.get_args(tp)[1]
-        return {key: _build(value_tp, value) for key, value in raw.items()}
-    if tp is Any or tp is typing.Any:
-        return raw
-    if tp is float and isinstance(raw, int):
-        return float(raw)
-    if not isinstance(raw, tp):
-        raise TypeError(f"expected {tp.__name__}, got {type(raw).__name__}")
-    return raw
+class StateShapeError(ValueError):
+    """Saved state that does not fit the dataclasses (wrong field, type or shape)."""
