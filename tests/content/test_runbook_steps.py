@@ -1,14 +1,11 @@
 """Each runbook step matters: without the step that fixes the cause, the page's last block
 (the resolution check) fails."""
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+from page_session import REPO, run_pages
+
 PAGE = REPO / "runbooks" / "unpushed-commits.md"
 FIX_STEP = "```{.python}\nworld.origin.protect_branch(False)\n```\n"
 
@@ -17,18 +14,8 @@ def run_page(workdir: Path, text: str) -> tuple[int, str, dict[str, Any]]:
     """Run one page in its own pytest session, with the repository's conftest as a plugin."""
     page = workdir / PAGE.name
     page.write_text(text)
-    report = workdir / "report.json"
-    (workdir / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:benchmark",
-         "--docproof-report", str(report), str(page)],
-        cwd=workdir,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode, done.stdout + done.stderr, json.loads(report.read_text())
+    run = run_pages(workdir, page)
+    return run.returncode, run.output, run.report
 
 
 def last_block(report: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,13 @@
 """The storage spec follows the manifest: put the data clone on a PersistentVolumeClaim and
 the spec's durability checks fail, naming their claims, while the rest of the spec holds."""
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from page_session import REPO, run_pages
 
-REPO = Path(__file__).resolve().parents[2]
 SPEC = Path("specs") / "behaviors" / "storage.md"
 DEPLOYMENT = Path("deploy") / "kustomize" / "base" / "deployment.yaml"
 
@@ -35,9 +31,6 @@ def project_copy(root: Path) -> Path:
     shutil.copy(REPO / "scripts" / "git-pod-uploadpack.sh", root / "scripts")
     (root / SPEC).parent.mkdir(parents=True)
     shutil.copy(REPO / SPEC, root / SPEC)
-    (root / "pytest.ini").write_text(
-        "[pytest]\naddopts = -p no:cacheprovider -p no:benchmark\n"
-    )
     return root
 
 
@@ -54,16 +47,8 @@ def data_volume_on_a_pvc(root: Path) -> None:
 
 def run_spec(root: Path) -> tuple[int, str, dict[str, Any]]:
     """Run the copied spec in its own pytest session; the copy's conftest binds its world."""
-    report = root / "report.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--docproof-report", str(report), str(SPEC)],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode, done.stdout + done.stderr, json.loads(report.read_text())
+    run = run_pages(root, root / SPEC, glue=root)
+    return run.returncode, run.output, run.report
 
 
 def failing_claims(report: dict[str, Any]) -> set[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_rig import badge, launch, local_page, search, serve
+from browser_rig import badge, search, serve
 from site_project import REPO
 
 BUILT = os.environ.get("DOCPROOF_BUILT_SITE")
@@ -42,17 +42,6 @@ def base_url() -> Iterator[str]:
     with serve(Path(str(BUILT))) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with launch(tmp_path_factory.mktemp("chromium-home")) as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    with local_page(browser, base_url) as opened:
-        yield opened
 
 
 def test_storage_spec_shows_what_the_report_verified(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_rig import badge, launch, local_page, search, serve
+from browser_rig import badge, search, serve
 from site_project import REPO, SiteProject
 
 pytestmark = pytest.mark.browser
@@ -27,17 +27,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(project.root / "site") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with launch(tmp_path_factory.mktemp("chromium-home")) as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    with local_page(browser, base_url) as opened:
-        yield opened
 
 
 def test_spec_page_shows_badges_a_diagram_and_copy_buttons(page: Any, base_url: str) -> None:
