@@ -144,6 +144,7 @@ def test_recreate_rollout_waits_for_the_old_pod_to_be_gone(tmp_path: Path) -> No
 
 def test_node_failure_replaces_the_pod_after_grace_plus_toleration(world: World) -> None:
     old = world.pod()
+    mark_local_commit(world)
     world.fail_node()
     world.advance(339)
     assert [p.name for p in world.pods()] == [old.name]
@@ -152,6 +153,8 @@ def test_node_failure_replaces_the_pod_after_grace_plus_toleration(world: World)
     assert pods[old.name].terminating
     (new,) = (p for p in pods.values() if p.name != old.name)
     assert new.node != old.node and new.container.state == "running"
+    # The replacement cloned afresh; the old volume is out of reach on the dead node.
+    assert (world.data_dir(new) / "objects").is_dir() and not has_marker(world)
 
 
 def test_crash_loop_back_off_doubles_to_the_cap(world: World) -> None:
