@@ -87,8 +87,9 @@ class World:
 
     # -- persistence -------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, fresh: bool = False) -> Iterator["World"]:
-        """Hold the world's lock; reload if another process saved since; save at the end."""
+    def transaction(self, fresh: bool = False, save: bool = True) -> Iterator["World"]:
+        """Hold the world's lock; reload if another process saved since; save at the end
+        (readers pass save=False: looking changes nothing worth writing)."""
         if self._depth:
             self._depth += 1
             try:
@@ -105,7 +106,8 @@ class World:
                 yield self
             finally:
                 self._depth = 0
-                self._save()
+                if save:
+                    self._save()
 
     def _save(self) -> None:
         self._stamp = persistence.save(self.root, self.rt.state, self.rt.clock, self.rt.trace)
@@ -150,12 +152,12 @@ class World:
         return self.rt.state
 
     def pods(self) -> list[Pod]:
-        with self.transaction():
+        with self.transaction(save=False):
             return list(self.rt.state.pods)
 
     def pod(self, name: str | None = None) -> Pod:
         """The named pod, or the one serving pod (running, not terminating)."""
-        with self.transaction():
+        with self.transaction(save=False):
             pods = self.rt.state.pods
             if name is not None:
                 found = self.rt.pod(name)
@@ -201,7 +203,7 @@ class World:
 
     def daemon_status(self, pod: str | None = None) -> dict[str, object] | None:
         """The push daemon's status() in the serving (or named) pod."""
-        with self.transaction():
+        with self.transaction(save=False):
             return self._api().status(self.cluster.kubelet.context(self.pod(pod)))
 
     def hot_reload(
@@ -216,7 +218,7 @@ class World:
 
     def fates(self) -> dict[str, str]:
         """Write id -> origin | conflict-branch | pod-only | lost."""
-        with self.transaction():
+        with self.transaction(save=False):
             return classify(self.root, self.rt.state)
 
     def _api(self) -> ApiProcess:
