@@ -34,20 +34,31 @@ PEOPLE_COUNT = 24
 PROJECT_COUNT = 12
 
 
+def fill_template(template: str, record: dict[str, object]) -> str:
+    """A gitsheets path template with `${{ field }}` replaced by the record's fields.
+
+    Raises LookupError naming the first field the record lacks.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        field = match.group(1)
+        if field not in record:
+            raise LookupError(field)
+        return str(record[field])
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
 def record_path(sheet: str, record: dict[str, object]) -> str:
     """The repository path of `record` in `sheet`, e.g. `people/ada-chen.toml`."""
     try:
         template = SHEETS[sheet]
     except KeyError:
         raise KeyError(f"unknown sheet {sheet!r}; known sheets: {sorted(SHEETS)}") from None
-
-    def fill(match: re.Match[str]) -> str:
-        field = match.group(1)
-        if field not in record:
-            raise KeyError(f"record for sheet {sheet!r} lacks field {field!r}")
-        return str(record[field])
-
-    return _PLACEHOLDER.sub(fill, template) + ".toml"
+    try:
+        return fill_template(template, record) + ".toml"
+    except LookupError as missing:
+        raise KeyError(f"record for sheet {sheet!r} lacks field {missing.args[0]!r}") from None
 
 
 def sheet_config(sheet: str) -> str:

@@ -17,14 +17,13 @@ from pathlib import Path
 
 from podsim.api.context import ProcessContext
 from podsim.api.errors import StoreError, TransactionError
-from podsim.seed import render_toml
+from podsim.seed import fill_template, render_toml
 
 # The committer of every commit the API makes (request writes and reconcile replays).
 API_NAME = "Code for Philly API"
 API_EMAIL = "api@users.noreply.codeforphilly.org"
 
 WRITE_ID_TRAILER = "Write-Id"
-_PLACEHOLDER = re.compile(r"\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -65,14 +64,12 @@ def record_path(ctx: ProcessContext, rev: str, sheet: str, record: dict[str, obj
     config = tomllib.loads(shown.stdout).get("gitsheet", {})
     root = str(config.get("root", sheet)).strip("/")
     template = str(config.get("path", "${{ id }}"))
-
-    def fill(match: re.Match[str]) -> str:
-        field = match.group(1)
-        if field not in record:
-            raise TransactionError("invalid_record", f"{sheet} record lacks field {field!r}")
-        return str(record[field])
-
-    return f"{root}/{_PLACEHOLDER.sub(fill, template)}.toml"
+    try:
+        return f"{root}/{fill_template(template, record)}.toml"
+    except LookupError as missing:
+        raise TransactionError(
+            "invalid_record", f"{sheet} record lacks field {missing.args[0]!r}"
+        ) from None
 
 
 def pseudonym(user: str) -> tuple[str, str]:
