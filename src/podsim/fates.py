@@ -21,20 +21,17 @@ FATES = ("origin", "conflict-branch", "pod-only", "lost")
 _TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
 
 
-def write_ids(gitdir: Path, home: Path, refs: str = "refs/heads/") -> set[str]:
+def write_ids(repo: git.Repo, refs: str = "refs/heads/") -> set[str]:
     """Write ids on commits reachable from `refs`: one branch, or all under a prefix `.../`."""
-    with _open(gitdir, home) as repo:
-        heads = [
-            h
-            for h in repo.heads
-            if h.path == refs or (refs.endswith("/") and h.path.startswith(refs))
-        ]
-        return {
-            write_id
-            for head in heads
-            for commit in repo.iter_commits(head)
-            for write_id in _TRAILER.findall(str(commit.message))
-        }
+    heads = [
+        h for h in repo.heads if h.path == refs or (refs.endswith("/") and h.path.startswith(refs))
+    ]
+    return {
+        write_id
+        for head in heads
+        for commit in repo.iter_commits(head)
+        for write_id in _TRAILER.findall(str(commit.message))
+    }
 
 
 def live_pods(state: WorldState) -> list[Pod]:
@@ -47,14 +44,16 @@ def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[s
     """Write id -> fate, for every acknowledged write of the world."""
     home = root / "inspector-home"
     origin = root / "origin.git"
-    on_origin = write_ids(origin, home, "refs/heads/published")
-    on_conflicts = write_ids(origin, home, "refs/heads/conflicts/")
+    with _open(origin, home) as repo:
+        on_origin = write_ids(repo, "refs/heads/published")
+        on_conflicts = write_ids(repo, "refs/heads/conflicts/")
     in_pods: set[str] = set()
     for pod in live_pods(state):
         gitdir = root / pod.volumes[data_volume]
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
-            in_pods |= write_ids(gitdir, home)
+            with _open(gitdir, home) as repo:
+                in_pods |= write_ids(repo)
     fates = {}
     for write in state.writes:
         if write.id in on_origin:
