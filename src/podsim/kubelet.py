@@ -127,18 +127,12 @@ class Kubelet:
         return result.returncode, lines
 
     def _map_paths(self, pod: Pod, value: str) -> str:
-        for volume in self.rt.manifest.volumes:
-            if volume.mount_path and volume.mount_path in value:
-                host = str(self.rt.root / pod.volumes[volume.name])
-                value = value.replace(volume.mount_path, host)
+        for mount, host in self.rt.mounts(pod).items():
+            value = value.replace(mount, str(host))
         return value
 
     def _display_paths(self, pod: Pod) -> dict[str, str]:
-        return {
-            str(self.rt.root / pod.volumes[v.name]): v.mount_path
-            for v in self.rt.manifest.volumes
-            if v.mount_path
-        }
+        return {str(host): mount for mount, host in self.rt.mounts(pod).items()}
 
     def _unmap_paths(self, pod: Pod, text: str) -> str:
         """Show world paths as the container sees them, as real logs would."""

@@ -40,12 +40,17 @@ class Runtime:
     def record(self, kind: str, lane: str, detail: str = "", **data: object) -> None:
         self.trace.record(self.clock.now, kind, lane, detail, **data)
 
+    def mounts(self, pod: Pod) -> dict[str, Path]:
+        """Container mount path -> the directory in the world directory that backs it."""
+        return {
+            v.mount_path: self.root / pod.volumes[v.name]
+            for v in self.manifest.volumes
+            if v.mount_path and v.name in pod.volumes
+        }
+
     def host_path(self, pod: Pod, container_path: str) -> Path:
         """Where a path inside the container lives in the world directory."""
-        for volume in self.manifest.volumes:
-            mount = volume.mount_path
-            if mount and (container_path == mount or container_path.startswith(mount + "/")):
-                return (
-                    self.root / pod.volumes[volume.name] / container_path[len(mount) :].lstrip("/")
-                )
+        for mount, host in self.mounts(pod).items():
+            if container_path == mount or container_path.startswith(mount + "/"):
+                return host / container_path[len(mount) :].lstrip("/")
         raise ValueError(f"{container_path} is not on a volume of pod {pod.name}")

@@ -31,17 +31,14 @@ class Container:
 
     def __init__(self, world: World, pod: Pod, stdin: bool) -> None:
         self.world, self.pod, self.stdin = world, pod, stdin
-        self.mounts = {
-            v.mount_path: world.root / pod.volumes[v.name]
-            for v in world.manifest.volumes if v.mount_path and v.name in pod.volumes
-        }
+        self.mounts = world.rt.mounts(pod)
         self.home = world.root / "containers" / pod.name / str(pod.container.instance)
 
     def host(self, path: str) -> Path | None:
-        for mount, host in self.mounts.items():
-            if path == mount or path.startswith(mount + "/"):
-                return host / path[len(mount):].lstrip("/")
-        return None
+        try:
+            return self.world.rt.host_path(self.pod, path)
+        except ValueError:
+            return None
 
     def unmap(self, data: bytes) -> bytes:
         for mount, host in sorted(self.mounts.items(), key=lambda kv: -len(str(kv[1]))):

@@ -24,7 +24,8 @@ def run(b: Binding, args: Args) -> int:
     container = args.value("container") or pod.container.name
     if container != pod.container.name:
         raise KubectlError(f"error: container {container} is not valid for pod {pod.name}")
-    lines = [_container_view(b.world, pod, line) for line in _lines(pod, args.is_set("previous"))]
+    # The kubelet stores log lines with container paths already, as a container writes them.
+    lines = _lines(pod, args.is_set("previous"))
     if tail >= 0:
         lines = lines[len(lines) - tail:] if tail else []
     out("".join(line + "\n" for line in lines))
@@ -83,14 +84,6 @@ def _lines(pod: Pod, previous: bool) -> list[str]:
     if c.state == "waiting" and c.last_terminated is None:
         raise bad_request(f"{where} is waiting to start: {c.reason or 'ContainerCreating'}")
     return list(c.logs)
-
-
-def _container_view(world: World, pod: Pod, line: str) -> str:
-    """Show volume paths as the container sees them (/app/data), never as world paths."""
-    for volume in world.manifest.volumes:
-        if volume.mount_path and volume.name in pod.volumes:
-            line = line.replace(str(world.root / pod.volumes[volume.name]), volume.mount_path)
-    return line
 
 
 def _tail(raw: str) -> int:
