@@ -65,13 +65,14 @@ class Kubelet:
         self.rt.record(
             "container.start", "kubelet", f"{pod.name}: start #{c.instance}", pod=pod.name
         )
-        code, output = self._run_entrypoint(pod)
+        ctx = self.context(pod)  # one environment for the entrypoint and the process
+        code, output = self._run_entrypoint(pod, ctx.env)
         c.logs.extend(output)
         if code != 0:
             self._exited(pod, "Error", code)
             return
         try:
-            self.rt.process.boot(self.context(pod))
+            self.rt.process.boot(ctx)
         except BootFailure as failure:
             self.rt.record("api.boot-failed", "api", str(failure), pod=pod.name)
             self._exited(pod, "Error", failure.exit_code)
@@ -110,11 +111,11 @@ class Kubelet:
             display_paths=self._display_paths(pod),
         )
 
-    def _run_entrypoint(self, pod: Pod) -> tuple[int, list[str]]:
+    def _run_entrypoint(self, pod: Pod, env: dict[str, str]) -> tuple[int, list[str]]:
         script = self.rt.deploy_dir / "docker" / "entrypoint.sh"
         result = subprocess.run(
             ["bash", str(script), "true"],  # `true` stands in for the CMD exec'd at the end
-            env=self.container_env(pod),
+            env=env,
             cwd=self.rt.root,
             capture_output=True,
             text=True,
