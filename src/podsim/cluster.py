@@ -55,7 +55,7 @@ class Cluster:
         deployment.revision += 1
         deployment.restarted_at = self.rt.clock.utc().strftime("%Y-%m-%dT%H:%M:%SZ")
         deployment.template_hash = self._template_hash()
-        self.rt.record("rollout.restart", "operator", f"revision {deployment.revision}")
+        self.rt.record("rollout.restart", f"revision {deployment.revision}")
         self.sync()
 
     def _template_hash(self) -> str:
@@ -65,7 +65,7 @@ class Cluster:
     def _create_pod(self, replicaset: str) -> None:
         node = self._pick_node()
         if node is None:
-            self.rt.record("pod.unschedulable", "kubelet", "no Ready node for the replacement")
+            self.rt.record("pod.unschedulable", "no Ready node for the replacement")
             return
         number = self.rt.state.next_number("pods")
         suffix = _encode(f"{self.rt.state.seed}:{number}", 5)
@@ -86,14 +86,14 @@ class Cluster:
             for v in self.rt.manifest.volumes
         }
         self.rt.state.pods.append(pod)
-        self.rt.record("pod.created", "kubelet", f"{name} on {node.name}", pod=name)
+        self.rt.record("pod.created", f"{name} on {node.name}", pod=name)
         self.kubelet.schedule_start(pod)
 
     def _volume_dir(self, pod: Pod, kind: str, name: str, source: str) -> str:
         if kind == "emptyDir":
             rel = f"volumes/{pod.uid}-{name}"
             self.rt.record(
-                "volume.created", "volume", f"emptyDir {name} for {pod.name}", pod=pod.name
+                "volume.created", f"emptyDir {name} for {pod.name}", pod=pod.name
             )
         elif kind == "persistentVolumeClaim":
             rel = f"volumes/pvc-{source}"
@@ -111,7 +111,7 @@ class Cluster:
     def delete_pod(self, pod: Pod, grace_s: float | None = None, force: bool = False) -> None:
         grace = self.rt.manifest.grace_s if grace_s is None else grace_s
         pod.deletion_at, pod.deletion_grace_s = self.rt.clock.now, grace
-        self.rt.record("pod.delete", "operator", f"{pod.name} (grace {grace:g}s)", pod=pod.name)
+        self.rt.record("pod.delete", f"{pod.name} (grace {grace:g}s)", pod=pod.name)
         if force and grace == 0:
             self.kubelet.kill(pod, "Error", EXIT_SIGKILL)
             self._remove(pod)
@@ -123,7 +123,7 @@ class Cluster:
         """Node-pressure eviction: the pod fails, its containers are killed, volumes go."""
         pod.phase, pod.reason, pod.message = "Failed", "Evicted", message
         self.rt.record(
-            "pod.evicted", "kubelet", f"{pod.name}: {message}", pod=pod.name, cause="node-pressure"
+            "pod.evicted", f"{pod.name}: {message}", pod=pod.name, cause="node-pressure"
         )
         self.kubelet.kill(pod, "Error", EXIT_SIGKILL)
         if pod.container.state != "terminated":
@@ -141,7 +141,7 @@ class Cluster:
         self._wipe_ephemeral(pod)
         if pod in self.rt.state.pods:
             self.rt.state.pods.remove(pod)
-            self.rt.record("pod.removed", "kubelet", pod.name, pod=pod.name)
+            self.rt.record("pod.removed", pod.name, pod=pod.name)
 
     def _wipe_ephemeral(self, pod: Pod) -> None:
         for volume in self.rt.manifest.volumes:
@@ -149,18 +149,18 @@ class Cluster:
             if volume.kind == "emptyDir" and volume.name in pod.volumes and path.exists():
                 shutil.rmtree(path)
                 self.rt.record(
-                    "volume.wiped", "volume", f"emptyDir {volume.name} of {pod.name}", pod=pod.name
+                    "volume.wiped", f"emptyDir {volume.name} of {pod.name}", pod=pod.name
                 )
 
     # -- nodes -------------------------------------------------------------------------
     def fail_node(self, name: str) -> None:
         node = self._node(name)
         node.ready, node.failed_at = False, self.rt.clock.now
-        self.rt.record("node.failed", "kubelet", f"{name} stops responding", node=name)
+        self.rt.record("node.failed", f"{name} stops responding", node=name)
         self.rt.clock.schedule(NODE_MONITOR_GRACE_S, "cluster.node-not-ready", node=name)
 
     def _node_not_ready(self, name: str) -> None:
-        self.rt.record("node.not-ready", "kubelet", f"{name} tainted unreachable", node=name)
+        self.rt.record("node.not-ready", f"{name} tainted unreachable", node=name)
         for pod in self._pods_on(name):
             pod.container.ready_at = None
         self.rt.clock.schedule(NOT_READY_TOLERATION_S, "cluster.node-evict", node=name)
@@ -171,7 +171,6 @@ class Cluster:
             pod.deletion_at, pod.deletion_grace_s = self.rt.clock.now, self.rt.manifest.grace_s
             self.rt.record(
                 "pod.evicted",
-                "kubelet",
                 f"{pod.name}: node {name} unreachable",
                 pod=pod.name,
                 cause="node-unreachable",

@@ -63,7 +63,7 @@ class Kubelet:
         c.started_at, c.ready_at = self.rt.clock.now, None
         pod.phase = "Running"
         self.rt.record(
-            "container.start", "kubelet", f"{pod.name}: start #{c.instance}", pod=pod.name
+            "container.start", f"{pod.name}: start #{c.instance}", pod=pod.name
         )
         ctx = self.context(pod)  # one environment for the entrypoint and the process
         code, output = self._run_entrypoint(pod, ctx.env)
@@ -74,7 +74,7 @@ class Kubelet:
         try:
             self.rt.process.boot(ctx)
         except BootFailure as failure:
-            self.rt.record("api.boot-failed", "api", str(failure), pod=pod.name)
+            self.rt.record("api.boot-failed", str(failure), pod=pod.name)
             self._exited(pod, "Error", failure.exit_code)
             return
         probe = self.rt.manifest.readiness
@@ -124,7 +124,7 @@ class Kubelet:
         lines = [
             self._unmap_paths(pod, line) for line in (result.stdout + result.stderr).splitlines()
         ]
-        self.rt.record("entrypoint.exit", "kubelet", f"exit {result.returncode}", pod=pod.name)
+        self.rt.record("entrypoint.exit", f"exit {result.returncode}", pod=pod.name)
         return result.returncode, lines
 
     def _map_paths(self, pod: Pod, value: str) -> str:
@@ -167,7 +167,7 @@ class Kubelet:
             self.rt.clock.cancel("kubelet.start", pod=pod.name)
             self.pod_stopped(pod)
             return
-        self.rt.record("signal.sigterm", "kubelet", f"{pod.name}: SIGTERM", pod=pod.name)
+        self.rt.record("signal.sigterm", f"{pod.name}: SIGTERM", pod=pod.name)
         exits_in = self.rt.process.on_sigterm(self.context(pod))
         if exits_in <= grace_s:
             code = 0 if self.rt.state.sigterm_handler else EXIT_SIGTERM
@@ -193,7 +193,6 @@ class Kubelet:
         probe = self.rt.manifest.liveness
         self.rt.record(
             "probe.liveness-failed",
-            "kubelet",
             f"{pod.name}: Liveness probe failed {probe.failure_threshold if probe else 0} times",
             pod=pod.name,
         )
@@ -212,7 +211,6 @@ class Kubelet:
         c.state, c.reason, c.ready_at, c.hung_since = "terminated", reason, None, None
         self.rt.record(
             "container.exit",
-            "kubelet",
             f"{pod.name}: {reason} (exit {exit_code})",
             pod=pod.name,
             reason=reason,
@@ -233,7 +231,6 @@ class Kubelet:
             c.state, c.reason, c.terminated = "waiting", "CrashLoopBackOff", None
             self.rt.record(
                 "container.backoff",
-                "kubelet",
                 f"{pod.name}: back-off {delay:g}s",
                 pod=pod.name,
                 delay_s=delay,

@@ -37,8 +37,8 @@ class Runtime:
     def pod(self, name: str) -> Pod | None:
         return next((p for p in self.state.pods if p.name == name), None)
 
-    def record(self, kind: str, lane: str, detail: str = "", **data: object) -> None:
-        self.trace.record(self.clock.now, kind, lane, detail, **data)
+    def record(self, kind: str, detail: str = "", **data: object) -> None:
+        self.trace.record(self.clock.now, kind, detail, **data)
 
     def mounts(self, pod: Pod) -> dict[str, Path]:
         """Container mount path -> the directory in the world directory that backs it."""

@@ -95,5 +95,5 @@ class ProcessContext:
             text = text.replace(host, container)
         self.logs.append(text)
 
-    def record(self, kind: str, lane: str, detail: str = "", **data: Any) -> None:
-        self.trace.record(self.clock.now, kind, lane, detail, **data)
+    def record(self, kind: str, detail: str = "", **data: Any) -> None:
+        self.trace.record(self.clock.now, kind, detail, **data)

@@ -11,7 +11,7 @@ from podsim.api.context import ProcessContext
 
 def emit(ctx: ProcessContext, event: str, **data: Any) -> None:
     """One daemon event: a trace entry, and the log line codeforphilly's listener writes."""
-    ctx.record(f"push-daemon.{event}", "push-daemon", _detail(event, data), **data)
+    ctx.record(f"push-daemon.{event}", _detail(event, data), **data)
     if event == "push":
         ctx.log("info", "pushed commit to origin", commit=data["commit"],
                 durationMs=data["durationMs"])

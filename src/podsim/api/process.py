@@ -24,7 +24,7 @@ class ApiProcess:
 
     def boot(self, ctx: ProcessContext) -> None:
         ctx.state["phase"] = "booting"
-        ctx.record("api.boot", "api", "plugins: store, reconcile, push-daemon, services")
+        ctx.record("api.boot", "plugins: store, reconcile, push-daemon, services")
         try:
             head = self._open(ctx)
             self._reconcile_at_boot(ctx)
@@ -34,12 +34,12 @@ class ApiProcess:
             message = str(err) if not isinstance(err, subprocess.CalledProcessError) else (
                 f"Command failed: {' '.join(err.cmd)}\n{err.stderr}")
             ctx.log("fatal", message)
-            ctx.record("api.fatal", "api", message.splitlines()[0])
+            ctx.record("api.fatal", message.splitlines()[0])
             raise BootFailure(message) from err
         self._load(ctx, head)
         ctx.state["phase"] = "listening"
         ctx.log("info", LISTEN_LINE)
-        ctx.record("api.listening", "api", LISTEN_LINE)
+        ctx.record("api.listening", LISTEN_LINE)
 
     def handle(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
         """A timer this process scheduled has fired."""
@@ -61,7 +61,7 @@ class ApiProcess:
 
     def on_sigterm(self, ctx: ProcessContext) -> float:
         """Seconds until the process exits after SIGTERM."""
-        ctx.record("api.sigterm", "api", "SIGTERM")
+        ctx.record("api.sigterm", "SIGTERM")
         if not ctx.config.sigterm_handler:
             return 0.0  # no listener: node exits at once, onClose/stop() never run
         ctx.log("info", "SIGTERM received; stopping push daemon")
@@ -142,7 +142,7 @@ class ApiProcess:
         ctx.state["memory"] = {"commit": head.commit, "tree": head.tree, "records": records,
                                "loaded_at": ctx.now}
         ctx.log("info", "in-memory state loaded", commit=head.commit, records=records)
-        ctx.record("api.load", "api", f"{records} records from {head.commit[:7]}",
+        ctx.record("api.load", f"{records} records from {head.commit[:7]}",
                    commit=head.commit)
 
 

@@ -65,7 +65,7 @@ def start(ctx: ProcessContext, remote: str, branch: str) -> None:
         "stop": None,  # {started_at, resolved_at} once stop() ran
     }
     _set_timer(ctx, BACKLOG, 0.0)
-    ctx.record("push-daemon.start", "push-daemon", f"{remote}/{branch}")
+    ctx.record("push-daemon.start", f"{remote}/{branch}")
 
 
 def notify_commit(ctx: ProcessContext, commit: str) -> None:
@@ -158,7 +158,7 @@ def _attempt(ctx: ProcessContext) -> None:
     batch["tip"] = ctx.git("rev-parse", "--verify", "--quiet", d["branch"], check=False
                            ).stdout.strip()
     _set_timer(ctx, PUSH_DONE, ctx.config.push_duration_s)
-    ctx.record("push-daemon.attempt", "push-daemon", f"attempt {batch['attempt']}",
+    ctx.record("push-daemon.attempt", f"attempt {batch['attempt']}",
                attempt=batch["attempt"], commit=batch["commit"])
 
 
@@ -176,14 +176,14 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     if result.returncode == 0:
         d["last_pushed_counter"] = batch["counter_at_start"]
         d["last_push_at"] = iso(ctx.utc())
-        ctx.record("origin.accept", "origin", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
+        ctx.record("origin.accept", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
         emit(ctx, "push", commit=batch["commit"],
               durationMs=round(ctx.config.push_duration_s * 1000))
         _end_batch(ctx)
         return
     message = f"Command failed: git push {remote} {branch}\n{result.stderr}"
     reason = classify(result.stderr)
-    ctx.record("origin.reject", "origin", reason, stderr=result.stderr.strip())
+    ctx.record("origin.reject", reason, stderr=result.stderr.strip())
     d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
                        "reason": reason}
     emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
@@ -234,10 +234,10 @@ def _check_startup_backlog(ctx: ProcessContext) -> None:
         emit(ctx, "error", commit=None, err=message, attempt=0, reason=reason)
     counted = ctx.git("rev-list", "--count", f"{remote}/{branch}..{branch}", check=False)
     if counted.returncode != 0:
-        ctx.record("push-daemon.backlog", "push-daemon", "no tracking ref: nothing counted")
+        ctx.record("push-daemon.backlog", "no tracking ref: nothing counted")
         return
     ahead = int(counted.stdout.strip())
-    ctx.record("push-daemon.backlog", "push-daemon", f"{ahead} ahead of {remote}/{branch}",
+    ctx.record("push-daemon.backlog", f"{ahead} ahead of {remote}/{branch}",
                ahead=ahead)
     if ahead > 0:
         d["pending_counter"] += ahead

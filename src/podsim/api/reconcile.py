@@ -108,7 +108,7 @@ def _replay(ctx: ProcessContext, base: str, old: str, remote_tip: str) -> str:
         body = message.rstrip("\n") + "\n"
         made = ctx.git("commit-tree", tree, "-p", tip, "-F", "-", env=env, stdin=body)
         tip = made.stdout.strip()
-        ctx.record("reconcile.replay", "api", f"{commit[:7]} -> {tip[:7]}", old=commit, new=tip)
+        ctx.record("reconcile.replay", f"{commit[:7]} -> {tip[:7]}", old=commit, new=tip)
     return tip
 
 
@@ -135,14 +135,14 @@ def _push(ctx: ProcessContext, name: str) -> bool:
     remote = ctx.config.remote
     result = ctx.git("push", remote, name, check=False)
     if result.returncode == 0:
-        ctx.record("origin.accept", "origin", f"{name} (reconcile push)", branch=name)
+        ctx.record("origin.accept", f"{name} (reconcile push)", branch=name)
         return True
-    ctx.record("origin.reject", "origin", f"{name} (reconcile push)", stderr=result.stderr.strip())
+    ctx.record("origin.reject", f"{name} (reconcile push)", stderr=result.stderr.strip())
     return False
 
 
 def _done(ctx: ProcessContext, result: ReconcileResult) -> ReconcileResult:
-    ctx.record("reconcile.outcome", "api", result.outcome, **result.to_dict())
+    ctx.record("reconcile.outcome", result.outcome, **result.to_dict())
     return result
 
 

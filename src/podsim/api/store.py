@@ -107,7 +107,7 @@ def write_record(
     commit = ctx.git("commit-tree", tree, "-p", head.commit, "-F", "-", env=env, stdin=message)
     new = commit.stdout.strip()
     advance_branch(ctx, f"refs/heads/{head.branch}", new, head.commit)
-    ctx.record("write", "api", f"{write_id} {path}", write_id=write_id, commit=new, path=path)
+    ctx.record("write", f"{write_id} {path}", write_id=write_id, commit=new, path=path)
     return new
 
 
