@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from podsim.scenarios import SCENARIOS, run_scenario
+from podsim.scenarios.export import ScenarioExport
 
 # scenario -> (fate counts, reconcile outcomes in order)
 EXPECTED = {
@@ -41,7 +42,7 @@ def test_every_scenario_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_scenario_fates(name: str, tmp_path: Path) -> None:
-    result = run_scenario(name, tmp_path / "world").to_json()
+    result = ScenarioExport.from_result(run_scenario(name, tmp_path / "world")).to_json()
     fates, outcomes = EXPECTED[name]
     assert {fate: n for fate, n in result["fates"].items() if n} == fates
     assert result["reconcile_outcomes"] == outcomes

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from podsim.fates import counts
 from podsim.scenarios.catalog import SCENARIOS
 from podsim.world import DEFAULT_DEPLOY_DIR, World
 
@@ -27,19 +26,6 @@ class ScenarioResult:
 
     def reconcile_outcomes(self) -> list[str]:
         return [str(e.data["outcome"]) for e in self.world.trace.of_kind("reconcile.outcome")]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "scenario": self.name,
-            "seed": self.seed,
-            "writes": [{"id": wid, "fate": fate} for wid, fate in self.fates.items()],
-            "fates": counts(self.fates),
-            "reconcile_outcomes": self.reconcile_outcomes(),
-            "events": [
-                {"t": e.t, "kind": e.kind, "lane": e.lane, "detail": e.detail}
-                for e in self.world.trace.entries
-            ],
-        }
 
 
 def create_world(
