@@ -1,81 +1,87 @@
 """Macros for pages that opt in with `render_macros: true`: numbers and tables from podsim.
 
-mkdocs-macros loads this module (module_name: hooks/macros) afresh on every build, including
-each `mkdocs serve` rebuild, and `define_env` drops podsim from the import cache, so a change
-to the model shows on the next rebuild without touching the Markdown.
-
-Each macro reads podsim through one adapter function (`_backoff`, `_reconcile_rows`,
-`_scenario`; `_model_paths` keys the scenario cache) and renders plain data with a pure
-function (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`, `sequence_diagram`).
-When podsim lacks what an adapter needs, the macro raises `MacroSourceMissing` naming it, and
-the build fails on that page. Scenario runs are cached in .docproof/site-cache/ by model
-fingerprint.
+The site reads the model only through podsim's documented export
+(`podsim.scenarios.export`): a scenario export per scenario and the model's facts (trace
+lanes, backoff schedule, reconcile outcomes). `ModelExports` keeps them in
+.docproof/site-cache/model/, keyed by `model_fingerprint()`; on a miss it asks the podsim CLI
+in a fresh interpreter (`podsim scenario run NAME --json`, `podsim facts --json`), so a model
+change shows on the next `mkdocs serve` rebuild although this process imported podsim once.
+This module renders that data (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`,
+`sequence_diagram`); it knows nothing else about the model.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import importlib
 import json
+import os
 import re
+import subprocess
 import sys
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol, TypeVar
+
+import podsim
+from podsim.scenarios.export import (
+    ExportedEvent,
+    ModelFacts,
+    ScenarioExport,
+    model_fingerprint,
+)
 
 
-class MacroSourceMissing(RuntimeError):
-    """The podsim function or value a macro reads does not exist (yet)."""
+class ModelExportFailed(RuntimeError):
+    """The podsim CLI could not produce an export the site needs."""
 
 
 class _BackoffModel(Protocol):
-    cap_s: float
+    @property
+    def cap_s(self) -> float: ...
 
     def delay_after(self, failures: int) -> float: ...
 
     def first_capped_failure(self) -> int: ...
 
 
-class ScenarioRun(NamedTuple):
-    """What the scenario macros need from one podsim run."""
-
-    fate: Mapping[str, Any]  # fate -> the writes that met it
-    trace: Sequence[Mapping[str, Any]]  # {"t": float, "kind", "lane", "detail", "to": lane|None}
-
-
-# Where scenario runs are cached, relative to the project (gitignored with .docproof/).
-SCENARIO_CACHE = Path(".docproof") / "site-cache" / "scenarios"
+# Where model exports are cached, relative to the project (gitignored with .docproof/).
+MODEL_CACHE = Path(".docproof") / "site-cache" / "model"
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# The source folder of the podsim this process imported: the CLI runs the same tree.
+_PODSIM_SRC = Path(podsim.__file__).resolve().parents[1]
 
-# Lanes of the sequence diagram, in display order: trace lane -> participant label.
-LANES = {
-    "operator": "Operator",
-    "api": "API",
-    "push-daemon": "Push daemon",
-    "origin": "Origin",
-    "kubelet": "Kubelet",
-    "volume": "Volume (emptyDir)",
-}
+# podsim CLI arguments -> the JSON document it printed.
+Produce = Callable[[Sequence[str]], Any]
+_Export = TypeVar("_Export", ScenarioExport, ModelFacts)
 
 
-# mkdocs-macros entry point: register the macros, with a freshly imported model.
+# mkdocs-macros entry point: register the macros, reading this build's model exports.
 def define_env(env: Any) -> None:
-    _forget_podsim()
-    runs = ScenarioRuns(Path(env.project_dir) / SCENARIO_CACHE)
+    model = ModelExports(Path(env.project_dir) / MODEL_CACHE)
+
+    def backoff_table(rows: int | None = None) -> str:
+        """The push daemon's retry delays: failure number, delay, time since the first one."""
+        return render_backoff_table(model.facts().backoff, rows)
+
+    def backoff_cap() -> str:
+        """The longest delay between two push attempts, e.g. "1 h"."""
+        return duration(model.facts().backoff.cap_s)
+
+    def reconcile_outcome_table() -> str:
+        """The reconcile state machine's outcomes, one row per situation, as podsim states them."""
+        return markdown_table(model.facts().reconcile_outcomes)
 
     def scenario_fate(name: str) -> str:
         """What became of each write of scenario `name`: one list item per fate."""
-        return fate_list(runs.get(name).fate)
+        return fate_list(model.scenario(name).writes_by_fate())
 
     def scenario_sequence(name: str) -> str:
         """Scenario `name`'s trace as a Mermaid sequence diagram."""
-        return sequence_diagram(runs.get(name).trace)
+        return sequence_diagram(model.scenario(name).events, model.facts().lanes)
 
     def fault_table(mechanisms: Mapping[str, str]) -> str:
         """One row per scenario (in the given order): its writes' fates and the mechanism."""
-        return markdown_table(fault_rows({name: runs.get(name) for name in mechanisms},
+        return markdown_table(fault_rows({name: model.scenario(name) for name in mechanisms},
                                          mechanisms))
 
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
@@ -83,139 +89,70 @@ def define_env(env: Any) -> None:
         env.macro(macro)
 
 
-# ---- macros -------------------------------------------------------------------------------
+class ModelExports:
+    """The model's exports for one build: each produced once, or read back from the cache.
 
-def backoff_table(rows: int | None = None) -> str:
-    """The push daemon's retry delays: failure number, delay, time since the first failure."""
-    model = _backoff()
-    count = rows if rows is not None else model.first_capped_failure() + 1
-    body = [{"Consecutive failures": str(n), "Next attempt after": duration(delay),
-             "Time since first failure": duration(elapsed)}
-            for n, delay, elapsed in backoff_rows(model, count)]
-    return markdown_table(body)
-
-
-def backoff_cap() -> str:
-    """The longest delay between two push attempts, e.g. "1 h"."""
-    return duration(_backoff().cap_s)
-
-
-def reconcile_outcome_table() -> str:
-    """The reconcile state machine's outcomes, one row per situation, as podsim states them."""
-    return markdown_table(_reconcile_rows())
-
-
-class ScenarioRuns:
-    """Scenario runs for one build: each run once, or read back from the disk cache.
-
-    A run is deterministic given the model (podsim's source, the deploy/ manifest it reads,
-    this module's adapter), so a cached run is reused while their fingerprint is unchanged.
+    An export is deterministic given the model (podsim's source and the deploy/ folder), so
+    a cached one is reused while `model_fingerprint()` is unchanged.
     """
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, produce: Produce | None = None,
+                 fingerprint: Callable[[], str] = model_fingerprint) -> None:
         self._dir = cache_dir
-        self._runs: dict[str, ScenarioRun] = {}
+        self._produce = produce or podsim_json
+        self._fingerprint_of = fingerprint
+        self._scenarios: dict[str, ScenarioExport] = {}
+        self._facts: ModelFacts | None = None
 
-    def get(self, name: str) -> ScenarioRun:
+    def scenario(self, name: str) -> ScenarioExport:
         if not _SCENARIO_NAME.match(name):
             raise ValueError(f"scenario name {name!r} is not a podsim scenario name")
-        if name not in self._runs:
-            self._runs[name] = self._cached(name) or self._run(name)
-        return self._runs[name]
+        if name not in self._scenarios:
+            self._scenarios[name] = self._load(f"scenario-{name}", ScenarioExport,
+                                               ["scenario", "run", name, "--json"])
+        return self._scenarios[name]
+
+    def facts(self) -> ModelFacts:
+        if self._facts is None:
+            self._facts = self._load("facts", ModelFacts, ["facts", "--json"])
+        return self._facts
 
     @functools.cached_property
     def _fingerprint(self) -> str:
-        return fingerprint([*_model_paths(), Path(__file__)])
+        return self._fingerprint_of()
 
-    def _cached(self, name: str) -> ScenarioRun | None:
-        path = self._dir / f"{name}.json"
+    def _load(self, key: str, kind: type[_Export], args: Sequence[str]) -> _Export:
+        path = self._dir / f"{key}.json"
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if saved.get("fingerprint") != self._fingerprint:
-            return None
-        return ScenarioRun(saved["fate"], saved["trace"])
-
-    def _run(self, name: str) -> ScenarioRun:
-        run = _scenario(name)
+            if saved.get("fingerprint") == self._fingerprint:
+                return kind.from_json(saved["export"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass  # no usable cache entry: produce the export afresh
+        raw = self._produce(args)
+        export = kind.from_json(raw)  # refuse a malformed export before caching it
         self._dir.mkdir(parents=True, exist_ok=True)
-        partial = self._dir / f"{name}.json.partial"
-        partial.write_text(json.dumps({"fingerprint": self._fingerprint, **run._asdict()}))
-        partial.replace(self._dir / f"{name}.json")
-        return run
+        partial = path.with_suffix(".json.partial")
+        partial.write_text(json.dumps({"fingerprint": self._fingerprint, "export": raw}),
+                           encoding="utf-8")
+        partial.replace(path)
+        return export
 
 
-def fingerprint(paths: Sequence[Path]) -> str:
-    """sha256 over the files under `paths` (names and contents), ignoring __pycache__."""
-    digest = hashlib.sha256()
-    for root in paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for file in files:
-            if "__pycache__" not in file.parts:
-                digest.update(f"{file.relative_to(root.parent)}\0".encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
-# ---- adapters: the only places that know podsim's API --------------------------------------
-
-def _backoff() -> _BackoffModel:
-    return _podsim_attr("podsim.api.backoff", "DEFAULT_BACKOFF")  # type: ignore[no-any-return]
-
-
-def _reconcile_rows() -> list[dict[str, str]]:
-    # Integrator: point this at podsim's reconcile outcomes (list of same-keyed dicts).
-    outcomes = _podsim_attr("podsim.api.reconcile_table", "outcome_rows")
-    return [dict(row) for row in outcomes()]
-
-
-def _model_paths() -> list[Path]:
-    # What a scenario run depends on: podsim's package and the manifest folder it reads.
-    package = Path(_podsim_attr("podsim", "__file__")).parent
-    return [package, Path(_podsim_attr("podsim.world", "DEFAULT_DEPLOY_DIR"))]
-
-
-def _scenario(name: str) -> ScenarioRun:
-    # Run scenario `name` in a throwaway world directory.
-    run_scenario = _podsim_attr("podsim.scenarios.runner", "run_scenario")
-    with tempfile.TemporaryDirectory(prefix="podsim-macro-") as scratch:
-        result = run_scenario(name, Path(scratch) / "world")
-        entries = list(result.world.trace.entries)
-        fates: dict[str, list[str]] = {}
-        for write, fate in result.fates.items():
-            fates.setdefault(fate, []).append(write)
-    trace = [{"t": e.t, "kind": e.kind, "lane": e.lane, "detail": e.detail,
-              "to": e.data.get("to") or _MESSAGES.get(e.kind)} for e in entries]
-    return ScenarioRun(fate=fates, trace=trace)
-
-
-# Trace kinds that are messages between lanes: kind -> receiving lane.
-_MESSAGES = {
-    "pod.delete": "kubelet",  # the operator asks; the kubelet acts
-    "rollout.restart": "kubelet",
-    "container.start": "api",  # the kubelet starts the process
-    "signal.sigterm": "api",
-    "write": "push-daemon",  # the post-commit hook notifies the daemon
-    "push-daemon.attempt": "origin",
-    "origin.accept": "push-daemon",
-    "origin.reject": "push-daemon",
-}
-
-
-def _podsim_attr(module: str, name: str) -> Any:
-    # `module.name` from podsim, or a clear error saying which one is missing.
+def podsim_json(args: Sequence[str]) -> Any:
+    """`python -m podsim ARGS` in a fresh interpreter (the model as it is on disk now), on the
+    podsim source tree this process imported; its stdout parsed as JSON."""
+    path = os.pathsep.join(p for p in (str(_PODSIM_SRC), os.environ.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-m", "podsim", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": path})
+    if done.returncode != 0:
+        raise ModelExportFailed(f"`podsim {' '.join(args)}` exited {done.returncode}: "
+                                f"{done.stderr.strip()}")
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as error:
-        raise MacroSourceMissing(f"this macro reads {module}.{name}, which podsim does not "
-                                 f"provide ({error}); connect it in hooks/macros.py") from error
-
-
-def _forget_podsim() -> None:
-    # Drop cached podsim modules so this build imports the model as it is on disk now.
-    for module in [m for m in sys.modules if m == "podsim" or m.startswith("podsim.")]:
-        del sys.modules[module]
+        return json.loads(done.stdout)
+    except ValueError as error:
+        raise ModelExportFailed(f"`podsim {' '.join(args)}` printed no JSON ({error})") from None
 
 
 # ---- renderers: plain data in, Markdown out ------------------------------------------------
@@ -228,6 +165,15 @@ def backoff_rows(model: _BackoffModel, count: int) -> list[tuple[int, float, flo
         elapsed += delay
         rows.append((n, delay, elapsed))
     return rows
+
+
+def render_backoff_table(model: _BackoffModel, rows: int | None = None) -> str:
+    """Failure number, delay, time since the first failure; by default up to the cap."""
+    count = rows if rows is not None else model.first_capped_failure() + 1
+    body = [{"Consecutive failures": str(n), "Next attempt after": duration(delay),
+             "Time since first failure": duration(elapsed)}
+            for n, delay, elapsed in backoff_rows(model, count)]
+    return markdown_table(body)
 
 
 def duration(seconds: float) -> str:
@@ -273,21 +219,22 @@ FATE_WORDS = {"origin": "on origin", "conflict-branch": "on a conflict branch",
               "pod-only": "only in the pod", "lost": "lost"}
 
 
-def fault_rows(runs: Mapping[str, ScenarioRun],
+def fault_rows(runs: Mapping[str, ScenarioExport],
                mechanisms: Mapping[str, str]) -> list[dict[str, str]]:
     """Fault table rows: scenario, writes, their fates, what became of the pod, mechanism."""
     rows = []
     for name, mechanism in mechanisms.items():
         run = runs[name]
-        unknown = sorted(set(run.fate) - set(FATE_WORDS))
+        fates = run.writes_by_fate()
+        unknown = sorted(set(fates) - set(FATE_WORDS))
         if unknown:
             raise ValueError(f"scenario {name!r} has fates {unknown} the fault table does not "
                              f"show; known: {', '.join(FATE_WORDS)}")
-        counts = {fate: len(run.fate.get(fate, [])) for fate in FATE_WORDS}
+        counts = {fate: len(fates.get(fate, [])) for fate in FATE_WORDS}
         shown = [_fate_count(n, fate) for fate, n in counts.items() if n]
         rows.append({"Scenario": f"`{name}`", "Writes": str(sum(counts.values())),
                      "What became of them": ", ".join(shown) or "none",
-                     "Pod afterwards": pod_outcome(run.trace), "Mechanism": mechanism})
+                     "Pod afterwards": pod_outcome(run.events), "Mechanism": mechanism})
     return rows
 
 
@@ -297,30 +244,31 @@ def _fate_count(count: int, fate: str) -> str:
     return f"**{text}**" if fate == "lost" else text
 
 
-def pod_outcome(trace: Sequence[Mapping[str, Any]]) -> str:
+def pod_outcome(events: Sequence[ExportedEvent]) -> str:
     """"replaced" if the trace created a second pod, else "same pod" with its restarts."""
-    kinds = [event["kind"] for event in trace]
+    kinds = [event.kind for event in events]
     if kinds.count("pod.created") > 1:
         return "replaced"
     restarts = max(kinds.count("container.start") - 1, 0)
     return "same pod" + (f", {restarts} restart{'s' * (restarts != 1)}" if restarts else "")
 
 
-def sequence_diagram(trace: Sequence[Mapping[str, Any]]) -> str:
-    """A Mermaid sequence diagram (a fenced block) from trace events, in trace order."""
-    used = {event["lane"] for event in trace} | {e["to"] for e in trace if e.get("to")}
-    unknown = sorted(used - set(LANES))
+def sequence_diagram(events: Sequence[ExportedEvent], lanes: Mapping[str, str]) -> str:
+    """A Mermaid sequence diagram (a fenced block) from trace events, in trace order, with
+    one participant per lane used (`lanes`: lane -> label, in display order)."""
+    used = {event.lane for event in events} | {e.to for e in events if e.to}
+    unknown = sorted(used - set(lanes))
     if unknown:
         raise ValueError(f"trace lanes {unknown} have no diagram participant; known: "
-                         f"{', '.join(LANES)}")
+                         f"{', '.join(lanes)}")
     lines = ["```mermaid", "sequenceDiagram"]
     lines += [f"    participant {_lane_id(lane)} as {label}"
-              for lane, label in LANES.items() if lane in used]
-    for event in trace:
-        text = _mermaid_text(f"t={event['t']:g}s {event['kind']}: {event.get('detail', '')}")
-        source, target = _lane_id(event["lane"]), event.get("to")
-        if target:
-            lines.append(f"    {source}->>{_lane_id(target)}: {text}")
+              for lane, label in lanes.items() if lane in used]
+    for event in events:
+        text = _mermaid_text(f"t={event.t:g}s {event.kind}: {event.detail}")
+        source = _lane_id(event.lane)
+        if event.to:
+            lines.append(f"    {source}->>{_lane_id(event.to)}: {text}")
         else:
             lines.append(f"    Note over {source}: {text}")
     return "\n".join([*lines, "```"])

@@ -1,4 +1,4 @@
-"""Macros: tables and diagrams rendered from the model, and the model re-read on every build."""
+"""Macros: tables and diagrams rendered from podsim's export, re-read when the model changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from types import ModuleType
 
 import pytest
 from site_project import REPO, SiteProject
+
+from podsim.api.backoff import Backoff
+from podsim.scenarios.export import ExportedEvent, ExportError, ScenarioExport, WriteFate
+from podsim.trace import LANES
 
 
 def _macros() -> ModuleType:
@@ -64,13 +68,18 @@ def test_backoff_table_follows_the_models_cap_without_a_markdown_edit(
     assert (project.root / "specs/behaviors/sample.md").read_text() == markdown_before
 
 
+def event(t: float, kind: str, lane: str, detail: str = "", to: str | None = None
+          ) -> ExportedEvent:
+    return ExportedEvent(t, kind, lane, detail, to)
+
+
 def test_sequence_diagram_draws_lanes_messages_and_notes() -> None:
     trace = [
-        {"t": 0.0, "kind": "write", "lane": "api", "detail": "commit a1"},
-        {"t": 1.5, "kind": "push", "lane": "push-daemon", "detail": "refs; #1", "to": "origin"},
-        {"t": 30, "kind": "volume wiped", "lane": "volume", "detail": "<pod replaced>"},
+        event(0.0, "write", "api", "commit a1"),
+        event(1.5, "push", "push-daemon", "refs; #1", to="origin"),
+        event(30, "volume wiped", "volume", "<pod replaced>"),
     ]
-    assert macros.sequence_diagram(trace).splitlines() == [
+    assert macros.sequence_diagram(trace, LANES).splitlines() == [
         "```mermaid",
         "sequenceDiagram",
         "    participant api as API",
@@ -86,7 +95,7 @@ def test_sequence_diagram_draws_lanes_messages_and_notes() -> None:
 
 def test_sequence_diagram_refuses_an_unknown_lane() -> None:
     with pytest.raises(ValueError, match=r"trace lanes \['scheduler'\]"):
-        macros.sequence_diagram([{"t": 0, "kind": "x", "lane": "scheduler", "detail": ""}])
+        macros.sequence_diagram([event(0, "x", "scheduler")], LANES)
 
 
 def test_markdown_table_needs_the_same_columns_in_every_row() -> None:
@@ -112,58 +121,62 @@ def test_duration(seconds: float, text: str) -> None:
     assert macros.duration(seconds) == text
 
 
-def test_a_missing_podsim_source_is_named() -> None:
-    with pytest.raises(macros.MacroSourceMissing, match=r"podsim\.api\.backoff\.NO_SUCH"):
-        macros._podsim_attr("podsim.api.backoff", "NO_SUCH")
+def test_a_failing_podsim_export_is_named() -> None:
+    with pytest.raises(macros.ModelExportFailed,
+                       match=r"`podsim scenario run no-such-thing --json` exited 2: .*unknown"):
+        macros.podsim_json(["scenario", "run", "no-such-thing", "--json"])
 
 
-def test_backoff_rows_accumulate_waiting_time(tmp_path: Path) -> None:
-    from podsim.api.backoff import Backoff
-
+def test_backoff_rows_accumulate_waiting_time() -> None:
     assert macros.backoff_rows(Backoff(1.0, 2.0, 4.0), 4) == [
         (1, 1.0, 1.0), (2, 2.0, 3.0), (3, 4.0, 7.0), (4, 4.0, 11.0)
     ]
 
 
-def test_scenario_runs_are_cached_until_the_model_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    model = tmp_path / "model"
-    model.mkdir()
-    (model / "world.py").write_text("CAP = 1\n")
-    runs: list[str] = []
+def _export(name: str, *fates: str) -> ScenarioExport:
+    writes = tuple(WriteFate(f"w-{n}", fate) for n, fate in enumerate(fates, 1))
+    return ScenarioExport(name, 0, writes, ("in-sync",), (event(0.0, "write", "api"),))
 
-    def simulate(name: str) -> object:
-        runs.append(name)
-        return macros.ScenarioRun({"origin": ["w-1"]}, [{"t": 0.0, "kind": "write",
-                                                         "lane": "api", "detail": "", "to": None}])
 
-    monkeypatch.setattr(macros, "_scenario", simulate)
-    monkeypatch.setattr(macros, "_model_paths", lambda: [model])
-    cache = tmp_path / "cache"
+def test_scenario_exports_are_cached_until_the_model_changes(tmp_path: Path) -> None:
+    fingerprint, asked = ["model-1"], []
 
-    first = macros.ScenarioRuns(cache).get("happy-path")
-    assert macros.ScenarioRuns(cache).get("happy-path") == first
-    assert runs == ["happy-path"]
-    (model / "world.py").write_text("CAP = 2\n")
-    assert macros.ScenarioRuns(cache).get("happy-path") == first
-    assert runs == ["happy-path", "happy-path"]
+    def produce(args: list[str]) -> object:
+        asked.append(args)
+        return _export(args[2], "origin").to_json()
+
+    def exports() -> object:
+        return macros.ModelExports(tmp_path / "cache", produce, lambda: fingerprint[0])
+
+    first = exports().scenario("happy-path")
+    assert first == _export("happy-path", "origin")
+    assert exports().scenario("happy-path") == first
+    assert asked == [["scenario", "run", "happy-path", "--json"]]
+    fingerprint[0] = "model-2"
+    assert exports().scenario("happy-path") == first
+    assert len(asked) == 2
     with pytest.raises(ValueError, match="not a podsim scenario name"):
-        macros.ScenarioRuns(cache).get("../escape")
+        exports().scenario("../escape")
+
+
+def test_a_malformed_export_is_refused_and_not_cached(tmp_path: Path) -> None:
+    def produce(args: list[str]) -> object:
+        return {**_export(args[2], "origin").to_json(), "schema": 0}
+
+    with pytest.raises(ExportError, match="schema 0"):
+        macros.ModelExports(tmp_path, produce, lambda: "model").scenario("happy-path")
+    assert not list(tmp_path.iterdir())
 
 
 def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
-    def created(t: float) -> dict[str, object]:
-        return {"t": t, "kind": "pod.created", "lane": "kubelet", "detail": "", "to": None}
-
-    def started(t: float) -> dict[str, object]:
-        return {"t": t, "kind": "container.start", "lane": "kubelet", "detail": "", "to": None}
-
+    created = event(0, "pod.created", "kubelet")
+    started = event(0, "container.start", "kubelet", to="api")
+    oom = _export("oom-kill", "origin", "origin")
+    deleted = _export("pod-delete", "origin", "lost", "lost")
     runs = {
-        "oom-kill": macros.ScenarioRun({"origin": ["w-1", "w-2"]},
-                                       [created(0), started(0), started(25)]),
-        "pod-delete": macros.ScenarioRun({"origin": ["w-1"], "lost": ["w-2", "w-3"]},
-                                         [created(0), started(0), created(25), started(25)]),
+        "oom-kill": ScenarioExport("oom-kill", 0, oom.writes, (), (created, started, started)),
+        "pod-delete": ScenarioExport("pod-delete", 0, deleted.writes, (),
+                                     (created, started, created, started)),
     }
     rows = macros.fault_rows(runs, {"pod-delete": "wiped | gone", "oom-kill": "kept"})
     assert macros.markdown_table(rows).splitlines() == [
@@ -173,4 +186,4 @@ def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
         "| `oom-kill` | 2 | 2 on origin | same pod, 1 restart | kept |",
     ]
     with pytest.raises(ValueError, match=r"fates \['vanished'\]"):
-        macros.fault_rows({"x": macros.ScenarioRun({"vanished": ["w-1"]}, [])}, {"x": ""})
+        macros.fault_rows({"x": _export("x", "vanished")}, {"x": ""})
