@@ -149,7 +149,14 @@ class Trace:
 
     @classmethod
     def from_list(cls, raw: list[dict[str, Any]]) -> "Trace":
-        return cls([TraceEntry(**item) for item in raw])
+        """A saved trace; an entry of an unknown kind or on the wrong lane raises."""
+        entries = [TraceEntry(**item) for item in raw]
+        for entry in entries:
+            if entry.lane != event_kind(entry.kind).lane:
+                raise ValueError(f"saved trace entry {entry.kind!r} at t={entry.t:g} is on lane "
+                                 f"{entry.lane!r}; {entry.kind!r} belongs to "
+                                 f"{event_kind(entry.kind).lane!r}")
+        return cls(entries)
 
     def timeline(self) -> str:
         """Readable lines: virtual time, event kind, detail."""
