@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 import podsim
 from podsim.scenarios.export import (
     ExportedEvent,
+    ExportError,
     ModelFacts,
     ScenarioExport,
     model_fingerprint,
@@ -130,7 +131,12 @@ class ModelExports:
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # no usable cache entry: produce the export afresh
         raw = self._produce(args)
-        export = kind.from_json(raw)  # refuse a malformed export before caching it
+        try:
+            export = kind.from_json(raw)  # refuse a malformed export before caching it
+        except ExportError as error:
+            raise ModelExportFailed(
+                f"`podsim {' '.join(args)}` printed an export this build cannot read: {error}. "
+                "If podsim's export module changed under `mkdocs serve`, restart it.") from error
         self._dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".json.partial")
         partial.write_text(json.dumps({"fingerprint": self._fingerprint, "export": raw}),

@@ -11,7 +11,7 @@ import pytest
 from site_project import REPO, SiteProject
 
 from podsim.api.backoff import Backoff
-from podsim.scenarios.export import ExportedEvent, ExportError, ScenarioExport, WriteFate
+from podsim.scenarios.export import ExportedEvent, ScenarioExport, WriteFate
 from podsim.trace import LANES
 
 
@@ -163,7 +163,7 @@ def test_a_malformed_export_is_refused_and_not_cached(tmp_path: Path) -> None:
     def produce(args: list[str]) -> object:
         return {**_export(args[2], "origin").to_json(), "schema": 0}
 
-    with pytest.raises(ExportError, match="schema 0"):
+    with pytest.raises(macros.ModelExportFailed, match="cannot read: scenario export has schema 0"):
         macros.ModelExports(tmp_path, produce, lambda: "model").scenario("happy-path")
     assert not list(tmp_path.iterdir())
 
