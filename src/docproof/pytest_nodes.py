@@ -10,9 +10,8 @@ import pytest
 from pytest_markdown_docs.definitions import FenceTestDefinition
 from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
-from docproof.options import ILLUSTRATION
-from docproof.pages import NO_WORLD, Block, Page, read_page
 from docproof.pytest_runner import FIXTURE_NAME, RUNNER_NAME, DocproofRunner
 from docproof.pytest_state import session_state
 from docproof.runtime import PageRun
@@ -125,7 +124,7 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
     options = block.options
     item: pytest.Item
     if options is None:
-        item = VerdictItem.from_parent(page, name=name, block=block, error=block.error or "")
+        item = VerdictItem.from_parent(page, name=name, block=block, error=str(block.error or ""))
     elif options.claim is not None and options.claim not in claims:
         error = (
             f"claim {options.claim!r} is not declared in any scanned page "

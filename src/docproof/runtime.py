@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from docproof.authoring import Block
 from docproof.console import Command, ConsoleSyntaxError, parse_console, render_console
 from docproof.errors import BlockFailure
 from docproof.matching import diff, matches, normalise
-from docproof.pages import Block
 from docproof.pyexec import run_python
 from docproof.sandbox import BLOCKED, PageWorld, Sandbox
 from docproof.shell import BashSession, SessionError
