@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -17,7 +18,8 @@ from mkdocs.structure.files import File, Files
 
 from _layout import CLAIMS_PAGE
 from _report import STATUS_WORDS, Report, load_report
-from _scan import ScanError, check_claim_id, claim_declarations, scan_fences
+from docproof.authoring import ClaimIdError, Page, index_claims, parse_page
+from docproof.errors import PageError
 
 _CLAIMS_DIR = posixpath.dirname(CLAIMS_PAGE)
 _MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -35,11 +37,12 @@ class _Claim:
 
 # Validate claims across all pages and add the generated index page.
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    pages = {f.src_uri: f.content_string for f in files.documentation_pages()}
     try:
+        pages = [parse_page(f.content_string, Path(f.src_uri))
+                 for f in sorted(files.documentation_pages(), key=lambda f: f.src_uri)]
         claims = _declared(pages)
         _attach_checks(claims, pages)
-    except ScanError as error:
+    except PageError as error:
         raise PluginError(str(error)) from error
     index = File.generated(config, CLAIMS_PAGE, content=_index(claims, load_report(config)))
     index.dest_uri = "claims/index.html"
@@ -47,32 +50,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _declared(pages: dict[str, str]) -> dict[str, _Claim]:
+def _declared(pages: list[Page]) -> dict[str, _Claim]:
     # Every declaration, refusing an id declared twice.
-    claims: dict[str, _Claim] = {}
-    for page, text in sorted(pages.items()):
-        for found in claim_declarations(text, page):
-            if found.id in claims:
-                first = claims[found.id]
-                raise ScanError(f"{page}:{found.line}: claim {found.id!r} is already declared "
-                                f"at {first.file}:{first.line}")
-            claims[found.id] = _Claim(found.id, page, found.line, found.text)
-    return claims
+    found = index_claims(claim for page in pages for claim in page.claims)
+    if found.duplicates:
+        raise found.duplicates[0]
+    return {c.id: _Claim(c.id, c.path.as_posix(), c.line, c.text) for c in found.declared.values()}
 
 
-def _attach_checks(claims: dict[str, _Claim], pages: dict[str, str]) -> None:
-    # Link each fence's claim="..." to its claim, refusing ids no page declares.
-    for page, text in sorted(pages.items()):
-        for fence in scan_fences(text):
-            claim_id = fence.options.get("claim")
+def _attach_checks(claims: dict[str, _Claim], pages: list[Page]) -> None:
+    # Link each fence's claim option to its claim, refusing bad or undeclared ids.
+    for page in pages:
+        for block in page.blocks:
+            if isinstance(block.error, ClaimIdError):
+                raise PageError(page.path, block.line, str(block.error))
+            claim_id = block.options.claim if block.options else None
             if claim_id is None:
                 continue
-            where = f"{page}:{fence.line}"
-            check_claim_id(claim_id, where)
             if claim_id not in claims:
-                raise ScanError(f"{where}: unknown claim id {claim_id!r}; declare it with "
+                raise PageError(page.path, block.line,
+                                f"unknown claim id {claim_id!r}; declare it with "
                                 f"<!-- claim: {claim_id} --> before its sentence")
-            claims[claim_id].checks.append((page, fence.line))
+            claims[claim_id].checks.append((page.path.as_posix(), block.line))
 
 
 def _index(claims: dict[str, _Claim], report: Report | None) -> str:

@@ -7,12 +7,14 @@ fence so admonitions, tabs and lists keep their structure. Macros belong in pros
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from _scan import scan_fences
+from docproof.authoring import find_blocks
 
 
 # After the status hook (100), before mkdocs-macros (0).
@@ -23,9 +25,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     start, end = _block_delimiters(macros.config)
     lines = markdown.splitlines()
-    for fence in reversed(scan_fences(markdown)):
-        lines.insert(fence.end_line, f"{fence.indent}{start} endraw {end}")
-        lines.insert(fence.line - 1, f"{fence.indent}{start} raw {end}")
+    for fence in reversed(find_blocks(markdown, Path(page.file.src_uri))):
+        indent = " " * fence.indent
+        lines.insert(fence.end_line, f"{indent}{start} endraw {end}")
+        lines.insert(fence.line - 1, f"{indent}{start} raw {end}")
     return "\n".join(lines) + "\n"
 
 

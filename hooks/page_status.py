@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -19,7 +20,8 @@ from mkdocs.structure.pages import Page
 
 from _layout import CLAIMS_PAGE
 from _report import Report, load_report
-from _scan import Fence, ScanError, claim_id_of, lines_outside_fences, scan_fences
+from docproof.authoring import Block, Claim, parse_page
+from docproof.errors import PageError
 
 # Fences that are pictures, not code; the report has nothing to say about them.
 _NOT_CODE = frozenset({"mermaid"})
@@ -30,19 +32,22 @@ _UNSAFE_IN_ATTRIBUTE = str.maketrans({'"': "'", "{": "(", "}": ")", "\n": " "})
 @event_priority(100)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     src = page.file.src_uri
-    offset = _front_matter_lines(page.file.content_string, markdown, src)
+    source = page.file.content_string
+    offset = _front_matter_lines(source, markdown, src)
+    try:
+        parsed = parse_page(source, Path(src))
+    except PageError as error:
+        raise PluginError(str(error)) from error
     report = load_report(config)
     lines = markdown.splitlines()
-    fences = [f for f in scan_fences(markdown) if f.lang not in _NOT_CODE]
+    fences = [b for b in parsed.blocks if b.lang not in _NOT_CODE]
     for fence in fences:
-        lines[fence.line - 1] = _annotated(fence, offset, src, report)
-    try:
-        claims = _claim_chips(markdown, src, offset)
-    except ScanError as error:
-        raise PluginError(str(error)) from error
-    for number, chip in claims.items():
-        lines[number - 1] = chip
-    if fences or claims:
+        index = fence.line - offset - 1
+        lines[index] = _annotated(fence, _indent(lines[index]), src, report)
+    for claim in parsed.claims:
+        index = claim.line - offset - 1
+        lines[index] = _claim_chip(claim, _indent(lines[index]), src)
+    if fences or parsed.claims:
         lines += ["", _footer(report)]
     return "\n".join(lines) + "\n"
 
@@ -55,9 +60,14 @@ def _front_matter_lines(source: str, markdown: str, src: str) -> int:
     return source[: len(source) - len(markdown)].count("\n")
 
 
-def _annotated(fence: Fence, offset: int, src: str, report: Report | None) -> str:
+def _indent(line: str) -> str:
+    # The whitespace a line starts with.
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _annotated(fence: Block, indent: str, src: str, report: Report | None) -> str:
     # The fence's opening line with an id and data-docproof-* attributes added.
-    line = fence.line + offset
+    line = fence.line
     attrs = [f"#docproof-L{line}"]
     result = report.block(src, line) if report else None
     if result is not None and result.lang not in ("", fence.lang):
@@ -71,10 +81,10 @@ def _annotated(fence: Fence, offset: int, src: str, report: Report | None) -> st
         attrs.append(f'data-docproof-unverified="{why}"')
     brace = re.match(r"^\{(?P<body>.*)\}$", fence.info)
     body = brace.group("body").strip() if brace else _brace_body(fence, src)
-    return f"{fence.indent}{fence.marker}{{{body} {' '.join(attrs)}}}"
+    return f"{indent}{fence.marker}{{{body} {' '.join(attrs)}}}"
 
 
-def _brace_body(fence: Fence, src: str) -> str:
+def _brace_body(fence: Block, src: str) -> str:
     # The brace-form body for a plain ```lang fence; anything richer must use brace form.
     words = fence.info.split()
     if len(words) > 1:
@@ -88,17 +98,10 @@ def _attribute(text: str) -> str:
     return html.escape(text.translate(_UNSAFE_IN_ATTRIBUTE), quote=False)
 
 
-def _claim_chips(markdown: str, src: str, offset: int) -> dict[int, str]:
-    # Claim comment lines replaced by a visible chip linking to the claims index.
+def _claim_chip(claim: Claim, indent: str, src: str) -> str:
+    # A claim comment line becomes a visible chip linking to the claims index.
     index = posixpath.relpath(CLAIMS_PAGE, posixpath.dirname(src))
-    chips: dict[int, str] = {}
-    for number, line in lines_outside_fences(markdown):
-        claim_id = claim_id_of(line, f"{src}:{number + offset}")
-        if claim_id is not None:
-            indent = line[: len(line) - len(line.lstrip())]
-            chips[number] = (f"{indent}[{claim_id}]({index}#{claim_id})"
-                             f"{{ #claim-{claim_id} .docproof-claim }}")
-    return chips
+    return f"{indent}[{claim.id}]({index}#{claim.id}){{ #claim-{claim.id} .docproof-claim }}"
 
 
 def _footer(report: Report | None) -> str:

@@ -1,6 +1,6 @@
 """docproof: run the code blocks of Markdown pages, check claims, write a report.
 
-The engine (pages, options, console, matching, shell, sandbox, pyexec, runtime, report)
+The engine (authoring, console, matching, shell, sandbox, pyexec, runtime, report)
 never imports pytest; ``pytest_*`` modules are the pytest integration.
 """
 

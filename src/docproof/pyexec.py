@@ -1,4 +1,4 @@
-"""Run one Python block in a page's live namespace: sandbox env and cwd, no network, deadline."""
+"""The conditions a Python block runs under: sandbox env and cwd, no network, a deadline."""
 
 from __future__ import annotations
 
@@ -24,19 +24,12 @@ class BlockTimeout(TimeoutError):
     """A Python block ran past its timeout."""
 
 
-def run_python(
-    source: str,
-    filename: str,
-    namespace: dict[str, Any],
-    *,
-    env: dict[str, str],
-    cwd: Path,
-    timeout_s: float,
-) -> None:
-    """Execute ``source`` once in ``namespace`` (shared by all Python blocks of a page)."""
-    compiled = compile(source, filename, "exec", dont_inherit=True)
+@contextmanager
+def python_conditions(*, env: dict[str, str], cwd: Path, timeout_s: float) -> Iterator[None]:
+    """Within: ``env`` as the whole environment, ``cwd``, no network, BlockTimeout after
+    ``timeout_s`` seconds; all restored on the way out."""
     with _environment(env, cwd), _no_network(), _deadline(timeout_s):
-        exec(compiled, namespace)
+        yield
 
 
 @contextmanager

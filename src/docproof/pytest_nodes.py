@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_markdown_docs.definitions import FenceTestDefinition
-from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
-from docproof.options import ILLUSTRATION
-from docproof.pages import NO_WORLD, Block, Page, read_page
-from docproof.pytest_runner import FIXTURE_NAME, RUNNER_NAME, DocproofRunner
+from docproof.pytest_python import python_item
 from docproof.pytest_state import session_state
 from docproof.runtime import PageRun
 from docproof.sandbox import make_sandbox
@@ -125,7 +122,7 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
     options = block.options
     item: pytest.Item
     if options is None:
-        item = VerdictItem.from_parent(page, name=name, block=block, error=block.error or "")
+        item = VerdictItem.from_parent(page, name=name, block=block, error=str(block.error or ""))
     elif options.claim is not None and options.claim not in claims:
         error = (
             f"claim {options.claim!r} is not declared in any scanned page "
@@ -137,7 +134,7 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
         item = VerdictItem.from_parent(page, name=name, block=block)
         item.add_marker(pytest.mark.skip(reason=reason))
     elif options.lang == "python":
-        item = _python_item(page, block, name)
+        item = python_item(page, block, name)
     else:
         item = BlockItem.from_parent(page, name=name, block=block)
     reason = (options.notest if options else None) or ""
@@ -152,23 +149,3 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
     }
     item.user_properties.append((PROPERTY, json.dumps(record)))
     return item
-
-
-def _python_item(page: DocproofPage, block: Block, name: str) -> pytest.Item:
-    definition = FenceTestDefinition(
-        "\n" * block.line + block.body,
-        (FIXTURE_NAME,),
-        block.line,
-        source_path=block.path,
-        runner_name=RUNNER_NAME,
-    )
-    item: pytest.Item = MarkdownInlinePythonItem.from_parent(
-        page, name=name, test_definition=definition
-    )
-    item.add_marker(pytest.mark.usefixtures(FIXTURE_NAME))
-    item.runner = DocproofRunner()  # type: ignore[attr-defined]  # repr_failure before setup
-    item.stash[BLOCK_KEY] = block
-    return item
-
-
-BLOCK_KEY = pytest.StashKey[Block]()

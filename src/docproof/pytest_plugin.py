@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from docproof import pytest_hookspecs
-from docproof.pytest_nodes import BLOCK_KEY, PROPERTY, UPDATED, DocproofPage
+from docproof.pytest_nodes import PROPERTY, UPDATED, DocproofPage
+from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, provenance, write_report
+from docproof.runtime import PageRun
 
 _LOCATED = re.compile(r"^\S+\.md:\d+: ")
 _STATUS = {"passed": "pass", "failed": "fail", "skipped": "skip"}
@@ -54,7 +54,6 @@ def pytest_configure(config: pytest.Config) -> None:
             "docproof keeps each page on one worker: use -n N with the "
             "default scheduling, --dist loadfile or --dist loadscope"
         )
-    config.option.markdowndocs_syntax = "superfences"
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
@@ -67,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
         report_path=(invoked / report).resolve(),
     )
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
+    config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocproofPage | None:
@@ -79,12 +79,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocproofPa
     return None
 
 
-@pytest.fixture
-def docproof_block(request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """For a Python block's item: run a source text once in its page's live namespace."""
-    item, page = request.node, request.node.parent
-    assert isinstance(item, pytest.Item) and isinstance(page, DocproofPage)
-    return partial(page.page_run().run_python, item.stash[BLOCK_KEY])
+def _page_run(item: pytest.Item) -> PageRun:
+    """The run of the page ``item`` belongs to (raises the page's setup failure, if any)."""
+    page = item.parent
+    assert isinstance(page, DocproofPage)
+    return page.page_run()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from docproof.authoring import Claim, ClaimIndex, Page, index_claims, read_page
 from docproof.errors import PageError
-from docproof.pages import Claim, Page, read_page
 from docproof.report import BlockRecord
 from docproof.sandbox import network_isolation
 
@@ -22,7 +22,7 @@ class SessionState:
     report_path: Path
     records: dict[str, BlockRecord] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
-    _claims: dict[str, Claim] | None = None
+    _claims: ClaimIndex | None = None
     _net: tuple[str, ...] | None = None
 
     def display(self, path: Path) -> Path:
@@ -42,31 +42,31 @@ class SessionState:
         found.update(p for p in self.explicit if p.is_file())
         return sorted(found)
 
-    def declared(self) -> dict[str, Claim]:
-        """Claim id -> first declaration, over all scanned pages (in path order)."""
+    def claim_index(self) -> ClaimIndex:
+        """Every claim declared on the scanned pages (in path order), duplicates found."""
         if self._claims is None:
-            self._claims = {}
+            claims: list[Claim] = []
             for path in self.pages():
                 try:
-                    page = read_page(path, self.display(path))
+                    claims.extend(read_page(path, self.display(path)).claims)
                 except PageError:
                     continue  # reported when that page is collected
-                for claim in page.claims:
-                    self._claims.setdefault(claim.id, claim)
+            self._claims = index_claims(claims)
         return self._claims
+
+    def declared(self) -> dict[str, Claim]:
+        """Claim id -> first declaration, over all scanned pages."""
+        return self.claim_index().declared
 
     def claims(self) -> set[str]:
         return set(self.declared())
 
     def check_duplicate_claims(self, page: Page) -> None:
-        for claim in page.claims:
-            first = self.declared().setdefault(claim.id, claim)
-            if (first.path, first.line) != (claim.path, claim.line):
-                raise PageError(
-                    page.path,
-                    claim.line,
-                    f"claim {claim.id!r} is already declared at {first.path}:{first.line}",
-                )
+        """Fail ``page`` if it declares an id another declaration already took."""
+        seen = index_claims([*self.declared().values(), *page.claims])
+        duplicates = seen.duplicates_in(page.path)
+        if duplicates:
+            raise duplicates[0]
 
     def net_prefix(self) -> tuple[str, ...]:
         if self._net is None:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docproof.pages import Claim
+from docproof.authoring import Claim
 
 SCHEMA_VERSION = 1
 _RANK = {"pass": 0, "skip": 1, "fail": 2}

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from docproof.authoring import Block
 from docproof.console import Command, ConsoleSyntaxError, parse_console, render_console
 from docproof.errors import BlockFailure
 from docproof.matching import diff, matches, normalise
-from docproof.pages import Block
-from docproof.pyexec import run_python
+from docproof.pyexec import python_conditions
 from docproof.sandbox import BLOCKED, PageWorld, Sandbox
 from docproof.shell import BashSession, SessionError
 from docproof.update import rewrite_blocks
@@ -43,17 +44,16 @@ class PageRun:
         self._session: BashSession | None = None
         self._rewrites: dict[int, tuple[Block, str]] = {}
 
-    def run_python(self, block: Block, source: str) -> None:
-        """Execute a Python block; its exceptions propagate for the caller to render."""
+    @contextmanager
+    def python_conditions(self, block: Block) -> Iterator[None]:
+        """While a Python block runs: the page's env and cwd, no network, the block's timeout."""
         assert block.options is not None
-        run_python(
-            source,
-            str(self.display),
-            self.namespace,
-            env=self.env,
-            cwd=self.cwd,
-            timeout_s=block.options.timeout_s,
-        )
+        with python_conditions(env=self.env, cwd=self.cwd, timeout_s=block.options.timeout_s):
+            yield
+
+    def adopt_namespace(self, names: Mapping[str, Any]) -> None:
+        """The globals a Python block ended with become the page's names for later blocks."""
+        self.namespace = dict(names)
 
     def run_bash(self, block: Block) -> None:
         assert block.options is not None

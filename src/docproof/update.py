@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from docproof.pages import Block
+from docproof.authoring import Block
 
 
 def rewrite_blocks(source: Path, rewrites: Sequence[tuple[Block, str]]) -> list[str]:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from docproof.authoring import DEFAULT_TIMEOUT_S, OptionError, parse_fence_info, read_page
 from docproof.console import ConsoleSyntaxError, parse_console, render_console
 from docproof.errors import PageError
 from docproof.matching import matches
-from docproof.options import DEFAULT_TIMEOUT_S, OptionError, parse_fence_info
-from docproof.pages import read_page
 from docproof.report import claim_status
 from docproof.sandbox import PageWorld, make_sandbox
 from docproof.shell import BashSession, SessionError

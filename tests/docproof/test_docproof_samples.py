@@ -105,6 +105,16 @@ def test_python_failure_points_at_the_failing_line(serial_run: InnerRun) -> None
     assert "AssertionError: value should be two" in text
 
 
+def test_python_blocks_share_one_page_namespace_and_run_once(serial_run: InnerRun) -> None:
+    first, failing, last = fences("python-namespace.md")
+    raised = line_of("python-namespace.md", "raise RuntimeError")
+    text = failure_text(serial_run, f"samples/python-namespace.md:{raised}:")
+    assert "Python block raised RuntimeError: planned failure" in text
+    assert serial_run.statuses("python-namespace.md") == [
+        (first, "pass"), (failing, "fail"), (last, "pass")
+    ]
+
+
 def test_bash_block_fails_on_any_failing_command(serial_run: InnerRun) -> None:
     failing, expected_three = fences("bash-failure.md")
     text = failure_text(serial_run, f"samples/bash-failure.md:{failing}:")

@@ -1,4 +1,8 @@
-"""Read one Markdown page: front matter, every fenced block (seen or hidden), claims."""
+"""A page's structure: front matter, every fenced block (seen or hidden), its claims.
+
+Line numbers are 1-based lines of the source file, front matter included: the key the
+verification report, the runner and the site's badges share.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,24 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
+from docproof.authoring.claims import Claim, claim_markers
+from docproof.authoring.options import FenceOptions, OptionError, parse_fence_info
 from docproof.errors import PageError
-from docproof.options import CLAIM_ID, FenceOptions, OptionError, parse_fence_info
 
 NO_WORLD = "none"
 _FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
-_CLAIM = re.compile(r"^\s*<!--\s*claim:\s*(?P<id>.*?)\s*-->\s*$")
+
+
+class HiddenFenceError(ValueError):
+    """A fence Markdown does not see as code (nested in an admonition, tab or similar)."""
 
 
 @dataclass(frozen=True)
 class Block:
-    """One fenced code block. ``line`` is the 1-based line of the opening fence."""
+    """One fenced code block. ``line`` is the 1-based line of the opening fence.
+
+    ``options`` is None exactly when ``error`` says why the block cannot be run or skipped.
+    """
 
     path: Path
     line: int
@@ -28,7 +39,8 @@ class Block:
     indent: int
     end_line: int
     options: FenceOptions | None
-    error: str | None = None
+    error: OptionError | HiddenFenceError | None = None
+    marker: str = "```"
 
     @property
     def lang(self) -> str:
@@ -36,16 +48,6 @@ class Block:
             return self.options.lang
         match = re.match(r"\{?\s*\.?([A-Za-z0-9_+-]*)", self.info.strip())
         return match.group(1) if match else ""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A normative sentence declared with ``<!-- claim: id -->`` before its paragraph."""
-
-    id: str
-    path: Path
-    line: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -57,34 +59,41 @@ class Page:
 
 
 def read_page(path: Path, display: Path | None = None) -> Page:
-    """Parse ``path``; ``display`` is the name used in messages (usually rootdir-relative)."""
-    shown = display or path
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """Parse the file ``path``; ``display`` names it in messages (usually rootdir-relative)."""
+    return parse_page(path.read_text(encoding="utf-8"), display or path)
+
+
+def parse_page(text: str, shown: Path) -> Page:
+    """Parse a page's source ``text``; raise PageError for a broken front matter or claim."""
+    lines = text.splitlines()
     world, front_len = _front_matter(lines, shown)
+    blocks = find_blocks(text, shown, front_len)
+    fenced = {index for block in blocks for index in range(block.line - 1, block.end_line)}
+    return Page(shown, world, blocks, claim_markers(shown, lines, fenced))
+
+
+def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]:
+    """Every fenced block of ``text`` in line order; the first ``front_len`` lines are not read."""
+    lines = text.splitlines()
     body_lines = [""] * front_len + lines[front_len:]
     tokens = MarkdownIt("commonmark").parse("\n".join(body_lines) + "\n")
     covered: set[int] = set()
-    fenced: set[int] = set()
     blocks: list[Block] = []
     for token in tokens:
         if token.map is None:
             continue
         start, end = token.map
         if token.type == "fence":
-            fenced.update(range(start, end))
             covered.update(range(start, end))
             blocks.append(_seen_block(shown, lines, token.info, token.content, start, end))
         elif token.type == "html_block":
             covered.update(range(start, end))
-    hidden = _hidden_blocks(shown, body_lines, covered)
-    for block in hidden:
-        fenced.update(range(block.line - 1, block.end_line))
-    blocks.extend(hidden)
-    claims = _claims(shown, lines, fenced)
-    return Page(shown, world, tuple(sorted(blocks, key=lambda b: b.line)), claims)
+    blocks.extend(_hidden_blocks(shown, body_lines, covered))
+    return tuple(sorted(blocks, key=lambda b: b.line))
 
 
 def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
+    # The page's world (front matter key `world`) and how many lines the front matter spans.
     if not lines or lines[0].strip() != "---":
         return NO_WORLD, 0
     for index in range(1, len(lines)):
@@ -107,16 +116,17 @@ def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
 def _seen_block(shown: Path, lines: list[str], info: str, body: str, start: int, end: int) -> Block:
     opener = _FENCE.match(lines[start])
     indent = len(opener.group("indent")) if opener else 0
+    marker = opener.group("marks") if opener else "```"
     try:
         options: FenceOptions | None = parse_fence_info(info)
         error = None
     except OptionError as exc:
-        options, error = None, str(exc)
-    return Block(shown, start + 1, info.strip(), body, indent, end, options, error)
+        options, error = None, exc
+    return Block(shown, start + 1, info.strip(), body, indent, end, options, error, marker)
 
 
 def _hidden_blocks(shown: Path, lines: list[str], covered: set[int]) -> list[Block]:
-    """Fences markdown cannot see as code blocks (indented under admonitions or tabs)."""
+    # Fences Markdown cannot see as code blocks (indented under admonitions or tabs).
     found: list[Block] = []
     index = 0
     while index < len(lines):
@@ -132,48 +142,11 @@ def _hidden_blocks(shown: Path, lines: list[str], covered: set[int]) -> list[Blo
                 break
             close += 1
         indent = len(match.group("indent"))
-        message = (
+        error = HiddenFenceError(
             f"fenced block indented by {indent} is not collected (nested in an admonition, "
             "content tab or similar); docproof cannot run or skip it - move it to top level"
         )
-        found.append(
-            Block(
-                shown, index + 1, match.group("info").strip(), "", indent, close + 1, None, message
-            )
-        )
+        info = match.group("info").strip()
+        found.append(Block(shown, index + 1, info, "", indent, close + 1, None, error, marks))
         index = close + 1
     return found
-
-
-def _claims(shown: Path, lines: list[str], fenced: set[int]) -> tuple[Claim, ...]:
-    claims: list[Claim] = []
-    for index, line in enumerate(lines):
-        if index in fenced:
-            continue
-        match = _CLAIM.match(line)
-        if match is None:
-            if re.match(r"\s*<!--\s*claim\b", line):
-                message = "malformed claim comment; want <!-- claim: id -->"
-                raise PageError(shown, index + 1, message)
-            continue
-        claim_id = match.group("id")
-        if not CLAIM_ID.match(claim_id):
-            raise PageError(
-                shown, index + 1, f"claim id {claim_id!r} must match [a-z0-9][a-z0-9.-]*"
-            )
-        text = _next_paragraph(lines, index + 1)
-        if not text:
-            raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
-        claims.append(Claim(claim_id, shown, index + 1, text))
-    return tuple(claims)
-
-
-def _next_paragraph(lines: list[str], start: int) -> str:
-    index = start
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    paragraph: list[str] = []
-    while index < len(lines) and lines[index].strip():
-        paragraph.append(lines[index].strip())
-        index += 1
-    return " ".join(paragraph)

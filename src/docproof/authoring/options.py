@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docproof.authoring.claims import claim_id_problem
+
 EXECUTABLE = ("python", "console", "bash")
 ILLUSTRATION = ("yaml", "text", "mermaid", "toml", "json", "ini", "diff", "markdown", "dockerfile")
 DEFAULT_TIMEOUT_S = 60.0
-CLAIM_ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 
 _TOKEN = re.compile(r'\s*(?:([A-Za-z_][\w-]*)=(?:"((?:[^"\\]|\\.)*)"|([^\s"{}]+))|(\S+))')
 _KNOWN = {
@@ -25,6 +26,10 @@ _KNOWN = {
 
 class OptionError(ValueError):
     """The fence info string is not something docproof accepts."""
+
+
+class ClaimIdError(OptionError):
+    """A ``claim=`` option whose id breaks the claim id rule."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,9 @@ def _notest(values: dict[str, str]) -> str | None:
 
 def _claim(values: dict[str, str]) -> str | None:
     claim = values.get("claim")
-    if claim is not None and not CLAIM_ID.match(claim):
-        raise OptionError(f"claim id {claim!r} must match [a-z0-9][a-z0-9.-]*")
+    problem = None if claim is None else claim_id_problem(claim)
+    if problem is not None:
+        raise ClaimIdError(problem)
     return claim
 
 

@@ -1,0 +1,47 @@
+"""The one grammar of a page, pytest-free: read by the runner and by the site's hooks.
+
+Front matter (``world:``), fences in brace form with their options, ``<!-- claim: id -->``
+markers with their paragraph, fences hidden from Markdown (indented under admonitions or
+tabs), and the one rule for claim ids with the one place duplicate ids are found.
+"""
+
+from docproof.authoring.claims import Claim, ClaimIndex, claim_id_problem, index_claims
+from docproof.authoring.options import (
+    DEFAULT_TIMEOUT_S,
+    EXECUTABLE,
+    ILLUSTRATION,
+    ClaimIdError,
+    FenceOptions,
+    OptionError,
+    parse_fence_info,
+)
+from docproof.authoring.page import (
+    NO_WORLD,
+    Block,
+    HiddenFenceError,
+    Page,
+    find_blocks,
+    parse_page,
+    read_page,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "EXECUTABLE",
+    "ILLUSTRATION",
+    "NO_WORLD",
+    "Block",
+    "Claim",
+    "ClaimIdError",
+    "ClaimIndex",
+    "FenceOptions",
+    "HiddenFenceError",
+    "OptionError",
+    "Page",
+    "claim_id_problem",
+    "find_blocks",
+    "index_claims",
+    "parse_fence_info",
+    "parse_page",
+    "read_page",
+]
