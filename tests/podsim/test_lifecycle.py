@@ -1,4 +1,4 @@
-"""Pod, container and emptyDir lifecycle against real git (FACTS §1)."""
+"""Pod, container and emptyDir lifecycle against real git (docs/reference/sources.md#kubernetes)."""
 
 import itertools
 import json
