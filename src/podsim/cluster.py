@@ -1,8 +1,9 @@
 """The control plane: the Deployment controller, pod deletion and eviction, node failure.
 
-Facts modelled (FACTS §1): Recreate terminates old pods before creating new ones on a
-rollout, but a deleted pod is replaced at once; an emptyDir lives exactly as long as its
-pod; a failed node's pods are evicted after node-monitor grace + 300 s toleration.
+Facts modelled (Kubernetes docs, docs/reference/sources.md#kubernetes): Recreate terminates
+old pods before creating new ones on a rollout, but a deleted pod is replaced at once; an
+emptyDir lives exactly as long as its pod; a failed node's pods are evicted after
+node-monitor grace + 300 s toleration.
 """
 
 import hashlib

@@ -1,6 +1,7 @@
-"""Pod, container and emptyDir lifecycle against real git (FACTS §1)."""
+"""Pod, container and emptyDir lifecycle against real git (docs/reference/sources.md#kubernetes)."""
 
 import itertools
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -94,6 +95,7 @@ def test_liveness_failure_restarts_after_three_failed_probes(world: World) -> No
 def test_pod_replacement_wipes_the_emptydir(world: World, fault: str) -> None:
     old = world.pod()
     old_data = mark_local_commit(world)
+    boot_events = len(world.trace.entries)
     {
         "delete": lambda: world.delete_pod(),
         "force-delete": lambda: world.delete_pod(grace_s=0, force=True),
@@ -104,8 +106,15 @@ def test_pod_replacement_wipes_the_emptydir(world: World, fault: str) -> None:
     assert new.name != old.name
     assert not old_data.exists()
     assert (world.data_dir() / "objects").is_dir() and not has_marker(world)
-    kinds = world.trace.kinds()
-    assert kinds.index("volume.wiped") < len(kinds)
+    # The old pod's emptyDir goes once its container has stopped, and only then does the
+    # replacement get a volume of its own (instant exit: nothing overlaps here).
+    order = [(e.kind, e.data.get("pod")) for e in world.trace.entries[boot_events:]
+             if e.kind in {"container.exit", "volume.wiped", "volume.created"}]
+    assert order == [
+        ("container.exit", old.name),
+        ("volume.wiped", old.name),
+        ("volume.created", new.name),
+    ]
 
 
 def test_evicted_pod_stays_listed_as_failed(world: World) -> None:
@@ -184,7 +193,15 @@ def test_interrupted_clone_crash_loops_until_the_pod_is_replaced(world: World) -
     pod = world.pod()
     assert pod.container.restart_count >= 2
     assert (world.data_dir(pod) / "objects").is_dir()
-    assert any("cannot resolve HEAD" in line or "HEAD" in line for line in pod.container.logs)
+    # Every container of the pod skips the clone and then fails to open the store.
+    assert pod.container.logs[-2] == (
+        "[entrypoint] found a bare repository at /app/data; skipping clone"
+    )
+    fatal = json.loads(pod.container.logs[-1])
+    assert (fatal["level"], fatal["msg"]) == (
+        60,
+        "HEAD of /app/data (refs/heads/master) does not resolve",
+    )
     world.origin.interrupt_next_clone(False)
     world.delete_pod()
     assert world.pod().container.state == "running"

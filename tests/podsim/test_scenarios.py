@@ -1,4 +1,4 @@
-"""Scenario fates match FACTS §6, and the CLI reports them deterministically."""
+"""Scenario fates match docs/reference/sources.md#fates; the CLI reports them deterministically."""
 
 import json
 import subprocess

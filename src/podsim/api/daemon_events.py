@@ -1,4 +1,5 @@
-"""The push daemon's events and codeforphilly's listeners for them (FACTS §2.1, §2.10).
+"""The push daemon's events and codeforphilly's listeners for them (gitsheets v1.4.1
+push-daemon.ts; codeforphilly apps/api/src/plugins/push-daemon.ts).
 
 gitsheets emits `push`, `retry`, `error` and `stopped`; the app's push-daemon plugin maps
 them to log lines. Each event also becomes a trace entry on the push-daemon lane.

@@ -1,9 +1,10 @@
 """The API process model: boot in production's plugin order, writes, timers, SIGTERM.
 
 `ApiProcess` holds no state of its own; everything lives in `ctx.state` so the world can
-save it and another Python process can resume it. Boot order (FACTS §0.1): open store →
-reconcile → push daemon → in-memory load → listen. A boot step that throws logs fatal and
-raises `BootFailure`, which the cluster turns into a container exit.
+save it and another Python process can resume it. Boot order (codeforphilly
+apps/api/src/app.ts): open store → reconcile → push daemon → in-memory load → listen. A
+boot step that throws logs fatal and raises `BootFailure`, which the cluster turns into a
+container exit.
 """
 
 import subprocess
@@ -136,7 +137,10 @@ class ApiProcess:
                 branch=ctx.config.branch)
 
     def _load(self, ctx: ProcessContext, head: StoreHead) -> None:
-        """Build the in-memory view from the tree the store was opened on (FACTS §3.9)."""
+        """Build the in-memory view from the tree the store was opened on.
+
+        Upstream order: the store opens before reconcile (docs/reference/sources.md#reconcile).
+        """
         names = ctx.git("ls-tree", "-r", "--name-only", head.tree).stdout.split()
         records = sum(1 for n in names if n.endswith(".toml") and not n.startswith(".gitsheets/"))
         ctx.state["memory"] = {"commit": head.commit, "tree": head.tree, "records": records,

@@ -1,4 +1,5 @@
-"""The gitsheets v1.4.1 push daemon, event-driven over virtual time (FACTS §2).
+"""The gitsheets v1.4.1 push daemon, event-driven over virtual time (push-daemon.ts;
+docs/reference/sources.md#push-daemon).
 
 No per-commit queue: two counters, one push in flight, coalescing, deterministic backoff.
 Every `await` of the original is a timer here; all state is a JSON-able dict in

@@ -1,7 +1,8 @@
-"""The boot / hot-reload reconcile state machine of codeforphilly (FACTS §3).
+"""The boot / hot-reload reconcile state machine of codeforphilly (upstream: codeforphilly
+apps/api/src/store/reconcile.ts; docs/reference/sources.md#reconcile).
 
 Six outcomes: in-sync, fast-forwarded, pushed-ahead, rebased, conflict-escaped and
-fetch-failed, each leaving the refs FACTS §3.3 lists (the tracking ref is only ever set
+fetch-failed, each leaving the refs the sources page lists (the tracking ref is only ever set
 by this module's explicit-refspec fetch, so it goes stale after a push). Replays keep
 authors, rewrite the committer to the API identity with the virtual date, and go through
 `replay.merge_tree`, which honours the modelled git version.

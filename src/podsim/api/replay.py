@@ -5,7 +5,8 @@ prints the tree (exit 0) or reports conflicts (exit 1). This machine may have an
 so for a modelled git >= 2.40 the same merge is produced through a temporary index:
 `read-tree -m --aggressive` for the trivial cases, `merge-file` per remaining path, then
 `write-tree`. For a modelled git < 2.40 the option does not exist and the command exits 129,
-as git 2.39 really does, so every replay fails and every divergence escapes (FACTS §3.2).
+as git 2.39 really does, so every replay fails and every divergence escapes (git 2.40
+release notes; docs/reference/sources.md#reconcile).
 """
 
 import tempfile

@@ -1,4 +1,7 @@
-"""`kubectl describe pod`: describePod's field order, laid out by Go's tabwriter (§5)."""
+"""`kubectl describe pod`: describePod's field order, laid out by Go's tabwriter.
+
+Upstream: kubectl pkg/describe; docs/reference/sources.md#kubectl.
+"""
 
 from typing import Any
 

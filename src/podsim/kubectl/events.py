@@ -1,4 +1,5 @@
-"""The Events a cluster records for a pod, rebuilt from the world's trace (KUBECTL §5.2).
+"""The Events a cluster records for a pod, rebuilt from the world's trace
+(describePod's Events; docs/reference/sources.md#kubectl).
 
 Wording follows kubelet/kubectl 1.35: container events carry the fieldPath prefix
 `spec.containers{name}: `. Identical events (type, reason, source, message) aggregate into

@@ -1,4 +1,4 @@
-"""`kubectl logs (POD | deploy/NAME) [-c C] [-p] [--tail N]` (§3)."""
+"""`kubectl logs (POD | deploy/NAME) [-c C] [-p] [--tail N]` (docs/reference/sources.md#kubectl)."""
 
 from podsim.errors import WorldError
 from podsim.kubectl.args import Args

@@ -1,4 +1,4 @@
-"""The push daemon against real git in virtual time (FACTS §2)."""
+"""The push daemon against real git in virtual time (gitsheets v1.4.1 push-daemon.ts)."""
 
 import itertools
 import json

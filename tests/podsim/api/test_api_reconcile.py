@@ -1,4 +1,4 @@
-"""Reconcile outcomes and the refs each leaves, against real git (FACTS §3)."""
+"""Reconcile outcomes and the refs each leaves, against real git (codeforphilly reconcile.ts)."""
 
 import pytest
 from apirig import BRANCH, Rig, git, ident

@@ -3,11 +3,12 @@
 import pytest
 from apirig import BRANCH, Rig, git, ident, person
 
+from podsim.api import store
+from podsim.api.context import ProcessContext
 from podsim.api.errors import StoreError, TransactionError
 from podsim.api.store import (
     API_EMAIL,
     API_NAME,
-    advance_branch,
     commits_with_write_id,
     open_store,
     write_record,
@@ -46,14 +47,26 @@ def test_unchanged_tree_makes_no_commit(rig: Rig) -> None:
     assert write_record(rig.ctx(), "people", person("ada-chen"), "w-1", "ada") is None
 
 
-def test_cas_failure_is_commit_failed(rig: Rig) -> None:
-    head = open_store(rig.ctx())
-    moved = write_record(rig.ctx(), "people", person("bo"), "w-1", "bo")
-    assert moved is not None
-    with pytest.raises(TransactionError, match="commit_failed") as caught:
-        advance_branch(rig.ctx(), f"refs/heads/{BRANCH}", head.commit, "0" * 39 + "1")
+def test_cas_failure_is_commit_failed(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer moves the branch after this write read HEAD and before it updates."""
+    build_tree = store._tree_with
+    other: list[str | None] = []
+
+    def tree_then_other_writer(ctx: ProcessContext, parent: str, path: str, text: str) -> str:
+        tree = build_tree(ctx, parent, path, text)
+        monkeypatch.setattr(store, "_tree_with", build_tree)  # the other write runs unraced
+        other.append(write_record(rig.ctx(), "people", person("bo"), "w-2", "bo"))
+        return tree
+
+    before = rig.tip(rig.pod)
+    monkeypatch.setattr(store, "_tree_with", tree_then_other_writer)
+    with pytest.raises(TransactionError, match=f"refs/heads/{BRANCH} moved") as caught:
+        write_record(rig.ctx(), "people", person("jane-doe"), "w-1", "jane")
     assert caught.value.code == "commit_failed"
-    assert rig.tip(rig.pod) == moved
+    (moved,) = other
+    assert moved is not None and rig.git(rig.pod, "rev-parse", f"{moved}^") == before
+    assert rig.tip(rig.pod) == moved  # the other write stands; the losing one left no trace
+    assert commits_with_write_id(rig.ctx(), BRANCH, "w-1") == []
 
 
 def test_open_store_refuses_non_bare_and_missing_gitsheets(rig: Rig) -> None:
