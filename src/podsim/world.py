@@ -116,13 +116,11 @@ class World:
             return
         with (self.root / "world.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not fresh and persistence.stamp(self.root) != self._stamp:
+            current = persistence.stamp(self.root)
+            if not fresh and current != self._stamp:
                 saved = persistence.load(self.root)
-                self._rt.state, self._rt.clock, self._rt.trace = (
-                    saved.state,
-                    saved.clock,
-                    saved.trace,
-                )
+                self._rt.state, self._rt.clock, self._rt.trace = saved[:3]
+                self._stamp = current  # the lock is held: the file is still what was read
             self._depth = 1
             try:
                 yield self
@@ -295,6 +293,11 @@ class World:
         with self.transaction(save=False):
             return classify(self.root, self._rt.state)
 
+    @property
+    def api_settings(self) -> ApiSettings:
+        """The modelled production's knobs this world's API runs with (git version, ...)."""
+        return self._api().settings
+
     def _api(self) -> ApiProcess:
         if not isinstance(self._rt.process, ApiProcess):
             raise WorldError(f"this world runs {type(self._rt.process).__name__}, not the API")
@@ -362,13 +365,13 @@ def _names(pods: list[Pod]) -> str:
 
 
 def _states(pods: list[Pod], now: float) -> str:
-    """Each pod with what decides whether it serves, e.g. `x (Running, CrashLoopBackOff,
-    not ready)`."""
+    """Each pod with what decides whether it serves, e.g. `NAME (phase Running, container
+    waiting: CrashLoopBackOff, not ready)`."""
     described = []
     for p in pods:
         c = p.container
-        words = [p.phase, "Terminating" if p.terminating else ""]
-        words.append("running" if c.state == "running" else c.reason or c.state)
-        words.append("ready" if c.is_ready(now) else "not ready")
+        container = f"container {c.state}" + (f": {c.reason}" if c.reason else "")
+        words = [f"phase {p.phase}", "terminating" if p.terminating else "", container,
+                 "ready" if c.is_ready(now) else "not ready"]
         described.append(f"{p.name} ({', '.join(w for w in words if w)})")
     return "; ".join(described) or "none"
