@@ -250,7 +250,10 @@ class World:
         record: dict[str, object] | None = None,
         user: str = "volunteer",
     ) -> str:
-        """One API request that changes a record; returns the write's id once acknowledged."""
+        """One API request that changes a record; returns the write's id once acknowledged.
+
+        It reaches the current pod directly, readiness aside (pages write right after a
+        start); the process itself refuses when it is not listening."""
         with self.transaction():
             pod = self.pod()
             number = self._rt.state.next_number("writes")
@@ -291,7 +294,7 @@ class World:
     def fates(self) -> dict[str, str]:
         """Write id -> origin | conflict-branch | pod-only | lost."""
         with self.transaction(save=False):
-            return classify(self.root, self._rt.state)
+            return classify(self.root, self._rt.state, self.data_dir)
 
     @property
     def api_settings(self) -> ApiSettings:
