@@ -6,9 +6,9 @@ Layering. Imports in `podsim` point downwards only:
             compose a world and its operator surface; may import the API and the cluster
     app     api/
             the modelled production process; imports this seam and the leaf modules
-    below   seam.py, process.py, cluster.py, kubelet.py, runtime.py and the leaves
-            (state, clock, trace, manifest, persistence, gitenv, origin, seed, ...)
-            never import the API nor anything above
+    below   seam.py, cluster.py, kubelet.py, runtime.py and the leaves
+            (state, clock, trace, manifest, persistence, gitenv, origin, seed, ...);
+            never import the API nor anything above (tests/podsim/test_layering.py)
 
 The runtime knows a process only through `Process`: it hands each container instance a
 `ContainerContext` (environment, clock, trace, timers, logs, process state, hostname and
