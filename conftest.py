@@ -60,7 +60,7 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     bindir = _operator_bin(sandbox.root / "bin")
     ssh = _operator_ssh(built, sandbox.home)
     # Operator commits get the world's virtual time, so their hashes repeat run after run.
-    stamp = f"@{int(built.rt.clock.utc().timestamp())} +0000"
+    stamp = f"@{int(built.utc().timestamp())} +0000"
     env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     clone = sandbox.home / "codeforphilly-data"

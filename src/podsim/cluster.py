@@ -10,8 +10,9 @@ import hashlib
 import shutil
 
 from podsim.clock import Event
-from podsim.kubelet import EXIT_SIGKILL, Kubelet
+from podsim.kubelet import Kubelet
 from podsim.runtime import Runtime
+from podsim.seam import EXIT_SIGKILL
 from podsim.state import Container, Node, Pod
 
 NODE_MONITOR_GRACE_S = 40.0  # kube-controller-manager default (newer releases use 50 s)

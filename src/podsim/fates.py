@@ -8,7 +8,7 @@ rewrites hashes but keeps messages.
 import contextlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import git
@@ -40,8 +40,11 @@ def live_pods(state: WorldState) -> list[Pod]:
     return [p for p in state.pods if p.node in ready and p.phase != "Failed"]
 
 
-def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[str, str]:
-    """Write id -> fate, for every acknowledged write of the world."""
+def classify(
+    root: Path, state: WorldState, data_dir: Callable[[Pod], Path]
+) -> dict[str, str]:
+    """Write id -> fate, for every acknowledged write of the world (`data_dir`: where a
+    pod's data repository lives in the world directory)."""
     home = root / "inspector-home"
     origin = root / "origin.git"
     with _open(origin, home) as repo:
@@ -49,7 +52,7 @@ def classify(root: Path, state: WorldState, data_volume: str = "data") -> dict[s
         on_conflicts = write_ids(repo, "refs/heads/conflicts/")
     in_pods: set[str] = set()
     for pod in live_pods(state):
-        gitdir = root / pod.volumes[data_volume]
+        gitdir = data_dir(pod)
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
             with _open(gitdir, home) as repo:

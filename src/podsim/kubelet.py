@@ -9,18 +9,15 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
-from podsim.api.context import ProcessContext
 from podsim.clock import Event
 from podsim.gitenv import git_env
-from podsim.process import BootFailure
 from podsim.runtime import Runtime
+from podsim.seam import EXIT_SIGKILL, BootFailure, ContainerContext, Mounts
 from podsim.state import Container, Pod, Terminated
 
 CRASHLOOP_FIRST_S = 10.0  # first back-off after the immediate restart
 CRASHLOOP_CAP_S = 300.0
 CRASHLOOP_RESET_AFTER_S = 600.0  # ten minutes of clean running resets the back-off
-EXIT_SIGTERM = 143  # node's default on SIGTERM: 128 + 15
-EXIT_SIGKILL = 137  # 128 + 9, also what an OOM kill reports
 
 
 class Kubelet:
@@ -66,7 +63,7 @@ class Kubelet:
             "container.start", f"{pod.name}: start #{c.instance}", pod=pod.name
         )
         ctx = self.context(pod)  # one environment for the entrypoint and the process
-        code, output = self._run_entrypoint(pod, ctx.env)
+        code, output = self._run_entrypoint(pod, ctx)
         c.logs.extend(output)
         if code != 0:
             self._exited(pod, "Error", code)
@@ -74,72 +71,55 @@ class Kubelet:
         try:
             self.rt.process.boot(ctx)
         except BootFailure as failure:
-            self.rt.record("api.boot-failed", str(failure), pod=pod.name)
             self._exited(pod, "Error", failure.exit_code)
             return
         probe = self.rt.manifest.readiness
         c.ready_at = self.rt.clock.now + (probe.initial_delay_s if probe else 0.0)
 
-    def container_env(self, pod: Pod) -> dict[str, str]:
+    def container_env(self, pod: Pod, mounts: Mounts) -> dict[str, str]:
         """The manifest's env, with container paths mapped into the world directory."""
         home = self.rt.root / "containers" / pod.name / str(pod.container.instance)
         home.mkdir(parents=True, exist_ok=True)
-        env = {key: self._map_paths(pod, value) for key, value in self.rt.manifest.env.items()}
+        env = {key: mounts.to_host(value) for key, value in self.rt.manifest.env.items()}
         env["GIT_SSH_COMMAND"] = self.rt.ssh_command()
         env["HOSTNAME"] = pod.name
         return git_env(home, **env)
 
-    def context(self, pod: Pod) -> ProcessContext:
+    def context(self, pod: Pod) -> ContainerContext:
         c = pod.container
-        data_path = self.rt.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data")
+        mounts = self.rt.mounts(pod)
 
         def schedule(delay: float, kind: str, data: dict[str, Any]) -> None:
             self.rt.clock.schedule(
                 delay, "kubelet.timer", pod=pod.name, instance=c.instance, timer=kind, data=data
             )
 
-        return ProcessContext(
-            gitdir=self.rt.host_path(pod, data_path),
-            env=self.container_env(pod),
+        return ContainerContext(
+            env=self.container_env(pod, mounts),
+            mounts=mounts,
             clock=self.rt.clock,
             trace=self.rt.trace,
-            config=self.rt.process_config(),
             schedule_hook=schedule,
             state=c.process,
             logs=c.logs,
             hostname=pod.name,
-            display_paths=self._display_paths(pod),
         )
 
-    def _run_entrypoint(self, pod: Pod, env: dict[str, str]) -> tuple[int, list[str]]:
+    def _run_entrypoint(self, pod: Pod, ctx: ContainerContext) -> tuple[int, list[str]]:
         script = self.rt.deploy_dir / "docker" / "entrypoint.sh"
         result = subprocess.run(
             ["bash", str(script), "true"],  # `true` stands in for the CMD exec'd at the end
-            env=env,
+            env=ctx.env,
             cwd=self.rt.root,
             capture_output=True,
             text=True,
             check=False,
         )
-        lines = [
-            self._unmap_paths(pod, line) for line in (result.stdout + result.stderr).splitlines()
-        ]
+        # Real logs show paths as the container sees them.
+        output = (result.stdout + result.stderr).splitlines()
+        lines = [ctx.mounts.to_container(line) for line in output]
         self.rt.record("entrypoint.exit", f"exit {result.returncode}", pod=pod.name)
         return result.returncode, lines
-
-    def _map_paths(self, pod: Pod, value: str) -> str:
-        for mount, host in self.rt.mounts(pod).items():
-            value = value.replace(mount, str(host))
-        return value
-
-    def _display_paths(self, pod: Pod) -> dict[str, str]:
-        return {str(host): mount for mount, host in self.rt.mounts(pod).items()}
-
-    def _unmap_paths(self, pod: Pod, text: str) -> str:
-        """Show world paths as the container sees them, as real logs would."""
-        for host, container in self._display_paths(pod).items():
-            text = text.replace(host, container)
-        return text
 
     # -- faults and signals ------------------------------------------------------------
     def kill(self, pod: Pod, reason: str, exit_code: int) -> None:
@@ -168,11 +148,10 @@ class Kubelet:
             self.pod_stopped(pod)
             return
         self.rt.record("signal.sigterm", f"{pod.name}: SIGTERM", pod=pod.name)
-        exits_in = self.rt.process.on_sigterm(self.context(pod))
-        if exits_in <= grace_s:
-            code = 0 if self.rt.state.sigterm_handler else EXIT_SIGTERM
-            reason = "Completed" if code == 0 else "Error"
-            self._schedule_exit(pod, exits_in, reason, code)
+        answer = self.rt.process.on_sigterm(self.context(pod))
+        if answer.after_s <= grace_s:
+            reason = "Completed" if answer.code == 0 else "Error"
+            self._schedule_exit(pod, answer.after_s, reason, answer.code)
         else:
             self._schedule_exit(pod, grace_s, "Error", EXIT_SIGKILL)
 

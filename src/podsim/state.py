@@ -93,14 +93,12 @@ class Write:
 class WorldState:
     seed: int
     deploy_dir: str
-    git_version: tuple[int, int]
-    sigterm_handler: bool
     deployment: Deployment
     nodes: list[Node]
     pods: list[Pod] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
-    format: int = 1
+    format: int = 2  # 2: the API's settings left the cluster's state
 
     def next_number(self, counter: str) -> int:
         self.counters[counter] = self.counters.get(counter, 0) + 1

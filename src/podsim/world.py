@@ -1,31 +1,34 @@
 """A world: origin, cluster and pods around real git repositories, in one directory.
 
 The world directory holds `world.json` (cluster objects, virtual clock, event queue,
-trace) next to the real repositories. Any process can open it; each public operation
-takes a file lock, reloads what another process may have changed, and saves.
+trace, the API's settings) next to the real repositories. Any process can open it. `World`
+is a façade: every public read and operation takes the world's file lock and reloads what
+another process (or another `World` handle) saved since; operations save at the end.
+Nothing outside the world reaches behind it: the runtime is private.
 """
 
 import contextlib
 import fcntl
 import random
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from podsim import persistence
+from podsim.api.context import ApiSettings
 from podsim.api.process import ApiProcess
 from podsim.clock import DEFAULT_EPOCH, Clock
 from podsim.cluster import Cluster
 from podsim.errors import WorldError
 from podsim.fates import classify
 from podsim.gitenv import git_env
-from podsim.kubelet import EXIT_SIGKILL
 from podsim.manifest import Manifest, load_manifest
 from podsim.origin import Origin
 from podsim.persistence import STATE_FILE
-from podsim.process import Process
 from podsim.runtime import Runtime
 from podsim.sample_writes import sample_record
+from podsim.seam import EXIT_SIGKILL, Mounts, Process
 from podsim.state import Deployment, Node, Pod, WorldState, Write
 from podsim.trace import Trace
 
@@ -36,9 +39,9 @@ NODES = ("sandbox-worker-1", "sandbox-worker-2")
 class World:
     def __init__(self, root: Path, runtime: Runtime, origin: Origin) -> None:
         self.root = root
-        self.rt = runtime
         self.origin = origin
-        self.cluster = Cluster(runtime)
+        self._rt = runtime
+        self._cluster = Cluster(runtime)
         self._stamp: persistence.Stamp | None = None
         self._depth = 0
 
@@ -50,20 +53,29 @@ class World:
         *,
         seed: int = 0,
         deploy_dir: Path = DEFAULT_DEPLOY_DIR,
-        git_version: tuple[int, int] = (2, 45),
-        sigterm_handler: bool = False,
+        git_version: tuple[int, int] | None = None,
+        sigterm_handler: bool | None = None,
         process: Process | None = None,
     ) -> "World":
+        """A new world running the API (with these settings) or `process`."""
         root = Path(root).resolve()
         if (root / STATE_FILE).exists():
             raise WorldError(f"{root}: a world already exists here")
+        if process is not None and (git_version, sigterm_handler) != (None, None):
+            raise WorldError("give git_version and sigterm_handler to the process, not with it")
+        if process is None:
+            defaults = ApiSettings()
+            process = ApiProcess(
+                ApiSettings(
+                    git_version=defaults.git_version if git_version is None else git_version,
+                    sigterm_handler=bool(sigterm_handler),
+                )
+            )
         root.mkdir(parents=True, exist_ok=True)
         manifest = load_manifest(deploy_dir)
         state = WorldState(
             seed=seed,
             deploy_dir=str(Path(deploy_dir).resolve()),
-            git_version=git_version,
-            sigterm_handler=sigterm_handler,
             deployment=Deployment(manifest.deployment, manifest.namespace),
             nodes=[Node(name) for name in NODES],
         )
@@ -71,17 +83,22 @@ class World:
         origin = Origin.create(root, random.Random(seed), clock.utc())
         world = cls(root, _runtime(root, state, clock, Trace(), manifest, origin, process), origin)
         with world.transaction(fresh=True):
-            world.cluster.sync()
+            world._cluster.sync()
             world._run(0.0)
         return world
 
     @classmethod
     def open(cls, root: Path, process: Process | None = None) -> "World":
+        """The world saved in `root`; its API runs with the settings it was created with."""
         root = Path(root).resolve()
-        state, clock, trace = persistence.load(root)
-        manifest = load_manifest(Path(state.deploy_dir))
+        saved = persistence.load(root)
+        manifest = load_manifest(Path(saved.state.deploy_dir))
+        if process is None:
+            settings = saved.process.get(ApiSettings.KEY)
+            process = ApiProcess(None if settings is None else ApiSettings.from_data(settings))
         origin = Origin(root)
-        world = cls(root, _runtime(root, state, clock, trace, manifest, origin, process), origin)
+        runtime = _runtime(root, saved.state, saved.clock, saved.trace, manifest, origin, process)
+        world = cls(root, runtime, origin)
         world._stamp = persistence.stamp(root)
         return world
 
@@ -99,8 +116,11 @@ class World:
             return
         with (self.root / "world.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not fresh and persistence.stamp(self.root) != self._stamp:
-                self.rt.state, self.rt.clock, self.rt.trace = persistence.load(self.root)
+            current = persistence.stamp(self.root)
+            if not fresh and current != self._stamp:
+                saved = persistence.load(self.root)
+                self._rt.state, self._rt.clock, self._rt.trace = saved[:3]
+                self._stamp = current  # the lock is held: the file is still what was read
             self._depth = 1
             try:
                 yield self
@@ -110,69 +130,114 @@ class World:
                     self._save()
 
     def _save(self) -> None:
-        self._stamp = persistence.save(self.root, self.rt.state, self.rt.clock, self.rt.trace)
+        process: dict[str, Any] = {}
+        if isinstance(self._rt.process, ApiProcess):
+            process[ApiSettings.KEY] = self._rt.process.settings.to_data()
+        self._stamp = persistence.save(
+            self.root, persistence.Saved(self._rt.state, self._rt.clock, self._rt.trace, process)
+        )
 
     # -- time --------------------------------------------------------------------------
     @property
     def now(self) -> float:
-        return self.rt.clock.now
+        """Virtual seconds since the world's epoch."""
+        with self.transaction(save=False):
+            return self._rt.clock.now
+
+    def utc(self, t: float | None = None) -> datetime:
+        """The wall-clock moment of virtual time `t` (default: now)."""
+        with self.transaction(save=False):
+            return self._rt.clock.utc(t)
+
+    def next_event_at(self) -> float | None:
+        """The virtual time of the next queued event (a timer, a start, an exit), if any."""
+        with self.transaction(save=False):
+            pending = self._rt.clock.pending()
+            return pending[0].t if pending else None
 
     @property
     def manifest(self) -> Manifest:
-        return self.rt.manifest
+        with self.transaction(save=False):
+            return self._rt.manifest
 
     @property
     def trace(self) -> Trace:
-        return self.rt.trace
+        with self.transaction(save=False):
+            return self._rt.trace
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of virtual time pass, processing every event due."""
         with self.transaction():
-            self._run(self.rt.clock.now + seconds)
+            self._run(self._rt.clock.now + seconds)
 
     def run_until(self, done: Callable[["World"], bool], limit_s: float = 86_400.0) -> float:
         """Process events until `done(world)` holds; returns the virtual time it took."""
         with self.transaction():
-            start, deadline = self.rt.clock.now, self.rt.clock.now + limit_s
+            start, deadline = self._rt.clock.now, self._rt.clock.now + limit_s
             while not done(self):
-                event = self.rt.clock.next_due(deadline)
+                event = self._rt.clock.next_due(deadline)
                 if event is None:
                     raise WorldError(f"condition not reached within {limit_s:g} virtual seconds")
-                self.cluster.handle(event)
-            return self.rt.clock.now - start
+                self._cluster.handle(event)
+            return self._rt.clock.now - start
 
     def _run(self, until: float) -> None:
-        while (event := self.rt.clock.next_due(until)) is not None:
-            self.cluster.handle(event)
-        self.rt.clock.move_to(until)
+        while (event := self._rt.clock.next_due(until)) is not None:
+            self._cluster.handle(event)
+        self._rt.clock.move_to(until)
 
     # -- looking at the cluster --------------------------------------------------------
     @property
     def state(self) -> WorldState:
-        return self.rt.state
+        with self.transaction(save=False):
+            return self._rt.state
 
     def pods(self) -> list[Pod]:
         with self.transaction(save=False):
-            return list(self.rt.state.pods)
+            return list(self._rt.state.pods)
 
     def pod(self, name: str | None = None) -> Pod:
-        """The named pod, or the one serving pod (running, not terminating)."""
+        """The named pod, or the deployment's current pod: started (phase Running) and not
+        terminating, whether or not its container is up (it may be in CrashLoopBackOff).
+        `serving_pod()` is the one that answers requests."""
         with self.transaction(save=False):
-            pods = self.rt.state.pods
+            pods = self._rt.state.pods
             if name is not None:
-                found = self.rt.pod(name)
+                found = self._rt.pod(name)
                 if found is None:
                     raise WorldError(f"no pod named {name!r}; pods: {_names(pods)}")
                 return found
-            serving = [p for p in pods if p.phase == "Running" and not p.terminating]
+            current = [p for p in pods if p.phase == "Running" and not p.terminating]
+            if len(current) != 1:
+                raise WorldError(
+                    f"expected one current pod, found {len(current)}: "
+                    f"{_states(pods, self._rt.clock.now)}"
+                )
+            return current[0]
+
+    def serving_pod(self) -> Pod:
+        """The one pod that answers requests: Running, ready and not terminating."""
+        with self.transaction(save=False):
+            pods, now = self._rt.state.pods, self._rt.clock.now
+            serving = [p for p in pods if _serving(p, now)]
             if len(serving) != 1:
-                raise WorldError(f"expected one serving pod, found {len(serving)}: {_names(pods)}")
+                raise WorldError(
+                    f"expected one serving pod (Running, ready, not terminating), "
+                    f"found {len(serving)}: {_states(pods, now)}"
+                )
             return serving[0]
 
     def data_dir(self, pod: Pod | None = None) -> Path:
-        """The pod's /app/data in the world directory."""
-        target = pod or self.pod()
-        return self.rt.host_path(target, self.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data"))
+        """The pod's /app/data (default: the current pod's) in the world directory."""
+        with self.transaction(save=False):
+            target = pod or self.pod()
+            path = self._rt.manifest.env.get("CFP_DATA_REPO_PATH", "/app/data")
+            return self._rt.mounts(target).host_path(path)
+
+    def mounts(self, pod: Pod) -> Mounts:
+        """The pod's volumes: container paths <-> directories in the world directory."""
+        with self.transaction(save=False):
+            return self._rt.mounts(pod)
 
     def pod_git_env(self) -> dict[str, str]:
         """A clean environment for inspecting a pod's repository from outside."""
@@ -185,81 +250,96 @@ class World:
         record: dict[str, object] | None = None,
         user: str = "volunteer",
     ) -> str:
-        """One API request that changes a record; returns the write's id once acknowledged."""
+        """One API request that changes a record; returns the write's id once acknowledged.
+
+        It reaches the current pod directly, readiness aside (pages write right after a
+        start); the process itself refuses when it is not listening."""
         with self.transaction():
             pod = self.pod()
-            number = self.rt.state.next_number("writes")
+            number = self._rt.state.next_number("writes")
             write_id = f"w-{number:04d}"
             record = record or sample_record(sheet, number)
-            process = self._api()
-            commit = process.write(self.cluster.kubelet.context(pod), sheet, record, write_id, user)
+            context = self._cluster.kubelet.context(pod)
+            commit = self._api().write(context, sheet, record, write_id, user)
             if commit is None:
                 raise WorldError(f"write {write_id} changed nothing in {sheet}")
-            self.rt.state.writes.append(
-                Write(write_id, pod.name, self.now, sheet, str(record.get("slug", "")), commit)
+            self._rt.state.writes.append(
+                Write(
+                    write_id,
+                    pod.name,
+                    self._rt.clock.now,
+                    sheet,
+                    str(record.get("slug", "")),
+                    commit,
+                )
             )
-            self._run(self.rt.clock.now)
+            self._run(self._rt.clock.now)
             return write_id
 
     def daemon_status(self, pod: str | None = None) -> dict[str, object] | None:
-        """The push daemon's status() in the serving (or named) pod."""
+        """The push daemon's status() in the current (or named) pod."""
         with self.transaction(save=False):
-            return self._api().status(self.cluster.kubelet.context(self.pod(pod)))
+            return self._api().status(self._cluster.kubelet.context(self.pod(pod)))
 
     def hot_reload(
         self, branch: str | None = None, commit_hash: str | None = None, pod: str | None = None
     ) -> dict[str, Any]:
         """POST /api/_internal/reload-data with a valid token: {"status": ..., "body": ...}."""
         with self.transaction():
-            context = self.cluster.kubelet.context(self.pod(pod))
+            context = self._cluster.kubelet.context(self.pod(pod))
             response = self._api().hot_reload(context, branch, commit_hash)
-            self._run(self.rt.clock.now)
+            self._run(self._rt.clock.now)
             return response
 
     def fates(self) -> dict[str, str]:
         """Write id -> origin | conflict-branch | pod-only | lost."""
         with self.transaction(save=False):
-            return classify(self.root, self.rt.state)
+            return classify(self.root, self._rt.state, self.data_dir)
+
+    @property
+    def api_settings(self) -> ApiSettings:
+        """The modelled production's knobs this world's API runs with (git version, ...)."""
+        return self._api().settings
 
     def _api(self) -> ApiProcess:
-        if not isinstance(self.rt.process, ApiProcess):
-            raise WorldError(f"this world runs {type(self.rt.process).__name__}, not the API")
-        return self.rt.process
+        if not isinstance(self._rt.process, ApiProcess):
+            raise WorldError(f"this world runs {type(self._rt.process).__name__}, not the API")
+        return self._rt.process
 
     # -- faults ------------------------------------------------------------------------
     def oom_kill(self, pod: str | None = None) -> None:
-        self._on_pod(pod, lambda p: self.cluster.kubelet.kill(p, "OOMKilled", EXIT_SIGKILL))
+        self._on_pod(pod, lambda p: self._cluster.kubelet.kill(p, "OOMKilled", EXIT_SIGKILL))
 
     def crash(self, pod: str | None = None, exit_code: int = 1) -> None:
-        self._on_pod(pod, lambda p: self.cluster.kubelet.kill(p, "Error", exit_code))
+        self._on_pod(pod, lambda p: self._cluster.kubelet.kill(p, "Error", exit_code))
 
     def hang(self, pod: str | None = None) -> None:
         """The process stops answering; liveness kills and restarts the container."""
-        self._on_pod(pod, self.cluster.kubelet.hang)
+        self._on_pod(pod, self._cluster.kubelet.hang)
 
     def delete_pod(
         self, pod: str | None = None, grace_s: float | None = None, force: bool = False
     ) -> None:
-        self._on_pod(pod, lambda p: self.cluster.delete_pod(p, grace_s, force))
+        self._on_pod(pod, lambda p: self._cluster.delete_pod(p, grace_s, force))
 
     def evict(
         self, pod: str | None = None, message: str = "The node was low on resource: memory."
     ) -> None:
-        self._on_pod(pod, lambda p: self.cluster.evict(p, message))
+        self._on_pod(pod, lambda p: self._cluster.evict(p, message))
 
     def rollout_restart(self) -> None:
         with self.transaction():
-            self.cluster.rollout_restart()
-            self._run(self.rt.clock.now)
+            self._cluster.rollout_restart()
+            self._run(self._rt.clock.now)
 
     def fail_node(self, node: str | None = None) -> None:
         with self.transaction():
-            self.cluster.fail_node(node or self.pod().node)
+            self._cluster.fail_node(node or self.pod().node)
 
     def _on_pod(self, name: str | None, action: Callable[[Pod], Any]) -> None:
         with self.transaction():
             action(self.pod(name))
-            self._run(self.rt.clock.now)  # let what happens at this instant happen
+            self._run(self._rt.clock.now)  # let what happens at this instant happen
 
 
 def _runtime(
@@ -269,21 +349,32 @@ def _runtime(
     trace: Trace,
     manifest: Manifest,
     origin: Origin,
-    process: Process | None,
+    process: Process,
 ) -> Runtime:
     secret = next((v for v in manifest.volumes if v.kind == "secret"), None)
     key_dir = root / "secrets" / secret.source if secret else None
     key_file = key_dir / "id_ed25519" if key_dir else None
     return Runtime(
-        root,
-        state,
-        clock,
-        trace,
-        manifest,
-        process or ApiProcess(),
-        lambda: origin.ssh_command(key_file),
+        root, state, clock, trace, manifest, process, lambda: origin.ssh_command(key_file)
     )
+
+
+def _serving(pod: Pod, now: float) -> bool:
+    return pod.phase == "Running" and not pod.terminating and pod.container.is_ready(now)
 
 
 def _names(pods: list[Pod]) -> str:
     return ", ".join(p.name for p in pods) or "none"
+
+
+def _states(pods: list[Pod], now: float) -> str:
+    """Each pod with what decides whether it serves, e.g. `NAME (phase Running, container
+    waiting: CrashLoopBackOff, not ready)`."""
+    described = []
+    for p in pods:
+        c = p.container
+        container = f"container {c.state}" + (f": {c.reason}" if c.reason else "")
+        words = [f"phase {p.phase}", "terminating" if p.terminating else "", container,
+                 "ready" if c.is_ready(now) else "not ready"]
+        described.append(f"{p.name} ({', '.join(w for w in words if w)})")
+    return "; ".join(described) or "none"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from podsim.api.context import ProcessContext
 from podsim.api.process import ApiProcess
+from podsim.seam import ContainerContext, Exit
 from podsim.world import DEFAULT_DEPLOY_DIR, World
 
 
@@ -127,8 +127,8 @@ def test_evicted_pod_stays_listed_as_failed(world: World) -> None:
 class SlowToExit(ApiProcess):
     """A process that takes 20 s to exit after SIGTERM, to show the overlap."""
 
-    def on_sigterm(self, ctx: ProcessContext) -> float:
-        return 20.0
+    def on_sigterm(self, ctx: ContainerContext) -> Exit:
+        return Exit(20.0, 0)
 
 
 def test_delete_replaces_at_once_while_the_old_pod_still_terminates(tmp_path: Path) -> None:

@@ -1,65 +1,100 @@
-"""What the API process model sees of its container: the seam between process and cluster.
+"""What the API process works with: its container, its configuration, its settings.
 
-The cluster builds one `ProcessContext` per container instance. The process never touches
-pods, nodes or volumes directly; it runs git in its data directory, schedules its own
-timers, writes log lines and trace entries, and keeps its state in `state` (JSON-able,
-saved with the world).
+The container hands the process a `ContainerContext` (podsim.seam). The process reads its
+configuration from that environment, as the production API reads `process.env`
+(`ProcessConfig.from_env`), and keeps the knobs of the modelled production that no
+environment variable carries (git version, SIGTERM handler, push timing) in `ApiSettings`,
+which belong to the `ApiProcess` instance. `ProcessContext` joins the three for one call.
 """
 
 import json
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from podsim.api.backoff import DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, Backoff
-from podsim.clock import Clock
-from podsim.trace import Trace
+from podsim.seam import BootFailure, ContainerContext
+from podsim.state import from_data, to_data
 
 # pino's numeric levels, as Fastify writes them.
 LOG_LEVELS = {"debug": 20, "info": 30, "warn": 40, "error": 50, "fatal": 60}
 
 
 @dataclass(frozen=True)
-class ProcessConfig:
-    """Knobs of the modelled production process."""
+class ApiSettings:
+    """Knobs of the modelled production process that its environment does not carry."""
 
-    branch: str = "published"
-    remote: str = "origin"
-    remote_url: str | None = None  # CFP_DATA_REMOTE; None disables reconcile and daemon
+    # The world saves these under this key, next to (not inside) the cluster's state.
+    KEY: ClassVar[str] = "api"
+
     git_version: tuple[int, int] = (2, 45)  # the modelled git, not this machine's
     sigterm_handler: bool = False  # production installs none; True models the fix
     backoff: Backoff = DEFAULT_BACKOFF
     max_attempts: float = DEFAULT_MAX_ATTEMPTS
     push_duration_s: float = 0.5  # virtual time one `git push` takes
 
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = to_data(self)
+        return data
+
+    @classmethod
+    def from_data(cls, raw: Any) -> "ApiSettings":
+        return from_data(cls, raw)
+
+
+@dataclass(frozen=True)
+class ProcessConfig:
+    """What the API reads from its environment at start (apps/api's config)."""
+
+    data_dir: Path  # CFP_DATA_REPO_PATH: the bare clone
+    branch: str  # CFP_DATA_BRANCH
+    remote_url: str | None  # CFP_DATA_REMOTE; None disables reconcile and daemon
+    remote: str = "origin"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "ProcessConfig":
+        if not env.get("CFP_DATA_REPO_PATH"):
+            raise BootFailure("CFP_DATA_REPO_PATH is not set; the API has no data repository")
+        return cls(
+            data_dir=Path(env["CFP_DATA_REPO_PATH"]),
+            branch=env.get("CFP_DATA_BRANCH", "main"),  # the entrypoint's default too
+            remote_url=env.get("CFP_DATA_REMOTE") or None,
+        )
+
 
 @dataclass
 class ProcessContext:
-    gitdir: Path
-    env: dict[str, str]
-    clock: Clock
-    trace: Trace
+    container: ContainerContext
     config: ProcessConfig
-    # Routes a timer back to the process; the cluster drops it if the container is gone.
-    schedule_hook: Callable[[float, str, dict[str, Any]], None]
-    state: dict[str, Any] = field(default_factory=dict)
-    logs: list[str] = field(default_factory=list)
-    hostname: str = "pod"
-    # World path -> container path, so log lines show what the container sees.
-    display_paths: dict[str, str] = field(default_factory=dict)
+    settings: ApiSettings
+
+    @classmethod
+    def of(cls, container: ContainerContext, settings: ApiSettings) -> "ProcessContext":
+        return cls(container, ProcessConfig.from_env(container.env), settings)
+
+    @property
+    def gitdir(self) -> Path:
+        return self.config.data_dir
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.container.state
 
     @property
     def now(self) -> float:
-        return self.clock.now
+        return self.container.now
 
     def utc(self) -> datetime:
-        return self.clock.utc()
+        return self.container.utc()
 
     def schedule(self, delay: float, kind: str, **data: Any) -> None:
-        self.schedule_hook(delay, kind, data)
+        self.container.schedule(delay, kind, **data)
+
+    def record(self, kind: str, detail: str = "", **data: Any) -> None:
+        self.container.record(kind, detail, **data)
 
     def git(
         self, *args: str, check: bool = True, env: dict[str, str] | None = None, stdin: str = ""
@@ -68,7 +103,7 @@ class ProcessContext:
         result = subprocess.run(
             ["git", *args],
             cwd=self.gitdir,
-            env={**self.env, **(env or {})},
+            env={**self.container.env, **(env or {})},
             input=stdin,
             capture_output=True,
             text=True,
@@ -81,19 +116,13 @@ class ProcessContext:
         return result
 
     def log(self, level: str, msg: str, **fields: Any) -> None:
-        """Append one pino-style JSON log line to the container's current log."""
+        """Write one pino-style JSON log line to the container's log."""
         line = {
             "level": LOG_LEVELS[level],
-            "time": round(self.clock.utc().timestamp() * 1000),
+            "time": round(self.utc().timestamp() * 1000),
             "pid": 1,
-            "hostname": self.hostname,
+            "hostname": self.container.hostname,
             "msg": msg,
             **fields,
         }
-        text = json.dumps(line, separators=(",", ":"), ensure_ascii=False)
-        for host, container in self.display_paths.items():
-            text = text.replace(host, container)
-        self.logs.append(text)
-
-    def record(self, kind: str, detail: str = "", **data: Any) -> None:
-        self.trace.record(self.clock.now, kind, detail, **data)
+        self.container.write_log(json.dumps(line, separators=(",", ":"), ensure_ascii=False))

@@ -1,21 +1,23 @@
 """The API process model: boot in production's plugin order, writes, timers, SIGTERM.
 
-`ApiProcess` holds no state of its own; everything lives in `ctx.state` so the world can
-save it and another Python process can resume it. Boot order (codeforphilly
-apps/api/src/app.ts): open store → reconcile → push daemon → in-memory load → listen. A
-boot step that throws logs fatal and raises `BootFailure`, which the cluster turns into a
-container exit.
+`ApiProcess` holds only its settings (the modelled production's knobs); every other
+state lives in the container's `state` so the world can save it and another Python process
+can resume it. Each call reads the configuration from the container's environment. Boot
+order (codeforphilly apps/api/src/app.ts): open store → reconcile → push daemon → in-memory
+load → listen. A boot step that throws logs fatal and raises `BootFailure`, which the
+kubelet turns into a container exit; on SIGTERM the process says when it exits and with
+which code.
 """
 
 import subprocess
 from typing import Any
 
 from podsim.api import push_daemon
-from podsim.api.context import ProcessContext
+from podsim.api.context import ApiSettings, ProcessContext
 from podsim.api.errors import ReconcileError, StoreError
 from podsim.api.reconcile import ReconcileResult, reconcile
 from podsim.api.store import StoreHead, open_store, write_record
-from podsim.process import BootFailure
+from podsim.seam import EXIT_SIGTERM, BootFailure, ContainerContext, Exit
 
 LISTEN_LINE = "Server listening at http://0.0.0.0:3001"
 
@@ -23,7 +25,18 @@ LISTEN_LINE = "Server listening at http://0.0.0.0:3001"
 class ApiProcess:
     """codeforphilly's API (apps/api) as far as the data repository is concerned."""
 
-    def boot(self, ctx: ProcessContext) -> None:
+    def __init__(self, settings: ApiSettings | None = None) -> None:
+        self.settings = settings or ApiSettings()
+
+    def _context(self, container: ContainerContext) -> ProcessContext:
+        return ProcessContext.of(container, self.settings)
+
+    def boot(self, container: ContainerContext) -> None:
+        try:
+            ctx = self._context(container)
+        except BootFailure as failure:
+            container.record("api.boot-failed", str(failure), pod=container.hostname)
+            raise
         ctx.state["phase"] = "booting"
         ctx.record("api.boot", "plugins: store, reconcile, push-daemon, services")
         try:
@@ -36,23 +49,25 @@ class ApiProcess:
                 f"Command failed: {' '.join(err.cmd)}\n{err.stderr}")
             ctx.log("fatal", message)
             ctx.record("api.fatal", message.splitlines()[0])
+            ctx.record("api.boot-failed", message, pod=container.hostname)
             raise BootFailure(message) from err
         self._load(ctx, head)
         ctx.state["phase"] = "listening"
         ctx.log("info", LISTEN_LINE)
         ctx.record("api.listening", LISTEN_LINE)
 
-    def handle(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
+    def handle(self, container: ContainerContext, kind: str, data: dict[str, Any]) -> None:
         """A timer this process scheduled has fired."""
         if kind not in push_daemon.TIMER_KINDS:
             raise ValueError(f"ApiProcess scheduled no timer of kind {kind!r}")
-        push_daemon.handle(ctx, kind, data)
+        push_daemon.handle(self._context(container), kind, data)
 
     def write(
-        self, ctx: ProcessContext, sheet: str, record: dict[str, object], write_id: str,
+        self, container: ContainerContext, sheet: str, record: dict[str, object], write_id: str,
         user: str = "anonymous",
     ) -> str | None:
         """One request write; the new commit (acknowledged), or None if nothing changed."""
+        ctx = self._context(container)
         if ctx.state.get("phase") != "listening":
             raise RuntimeError(f"the API is not serving (phase {ctx.state.get('phase')!r})")
         commit = write_record(ctx, sheet, record, write_id, user)
@@ -60,25 +75,30 @@ class ApiProcess:
             push_daemon.notify_commit(ctx, commit)  # the post-commit hook
         return commit
 
-    def on_sigterm(self, ctx: ProcessContext) -> float:
-        """Seconds until the process exits after SIGTERM."""
+    def on_sigterm(self, container: ContainerContext) -> Exit:
+        """When the process exits after SIGTERM, and with which code."""
+        ctx = self._context(container)
         ctx.record("api.sigterm", "SIGTERM")
-        if not ctx.config.sigterm_handler:
-            return 0.0  # no listener: node exits at once, onClose/stop() never run
+        if not self.settings.sigterm_handler:
+            # No listener: node dies of the signal at once; onClose/stop() never run.
+            return Exit(0.0, EXIT_SIGTERM)
         ctx.log("info", "SIGTERM received; stopping push daemon")
         ctx.state["phase"] = "stopping"
         if push_daemon.STATE_KEY not in ctx.state:
-            return 0.0
-        return push_daemon.stop(ctx)
+            return Exit(0.0, 0)
+        return Exit(push_daemon.stop(ctx), 0)
 
-    def status(self, ctx: ProcessContext) -> dict[str, Any] | None:
+    def status(self, container: ContainerContext) -> dict[str, Any] | None:
         """The daemon's status(), or None when it is disabled (no code calls this in prod)."""
+        ctx = self._context(container)
         return push_daemon.status(ctx) if push_daemon.STATE_KEY in ctx.state else None
 
     def hot_reload(
-        self, ctx: ProcessContext, branch: str | None = None, commit_hash: str | None = None
+        self, container: ContainerContext, branch: str | None = None,
+        commit_hash: str | None = None,
     ) -> dict[str, Any]:
         """POST /api/_internal/reload-data (authorised): {"status": code, "body": {...}}."""
+        ctx = self._context(container)
         target = branch or ctx.config.branch
         if not target:
             return {"status": 400, "body": {"error": "no branch given or configured"}}

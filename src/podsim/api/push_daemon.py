@@ -5,7 +5,7 @@ No per-commit queue: two counters, one push in flight, coalescing, deterministic
 Every `await` of the original is a timer here; all state is a JSON-able dict in
 `ctx.state["push_daemon"]`, so a saved world resumes it. A timer carries a token and is
 ignored unless the state still expects that token: that is how `clearTimeout` is modelled
-(the cluster may still deliver it). A push takes `config.push_duration_s`: the branch tip
+(the cluster may still deliver it). A push takes `settings.push_duration_s`: the branch tip
 is read when the attempt starts (what production's `git push <remote> <branch>` would
 ship) and `git push <remote> <tip>:refs/heads/<branch>` runs when the timer fires, so a
 container that dies mid-push never pushes and later commits are not smuggled in.
@@ -154,11 +154,11 @@ def _attempt(ctx: ProcessContext) -> None:
     batch["attempt"] += 1
     d["current_attempt"] = batch["attempt"]
     d["current_backoff_ms"] = None
-    batch["push_due"] = ctx.now + ctx.config.push_duration_s
+    batch["push_due"] = ctx.now + ctx.settings.push_duration_s
     # `git push` ships the branch tip as of its start; its effect lands when it finishes.
     batch["tip"] = ctx.git("rev-parse", "--verify", "--quiet", d["branch"], check=False
                            ).stdout.strip()
-    _set_timer(ctx, PUSH_DONE, ctx.config.push_duration_s)
+    _set_timer(ctx, PUSH_DONE, ctx.settings.push_duration_s)
     ctx.record("push-daemon.attempt", f"attempt {batch['attempt']}",
                attempt=batch["attempt"], commit=batch["commit"])
 
@@ -179,7 +179,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
         d["last_push_at"] = iso(ctx.utc())
         ctx.record("origin.accept", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
         emit(ctx, "push", commit=batch["commit"],
-              durationMs=round(ctx.config.push_duration_s * 1000))
+              durationMs=round(ctx.settings.push_duration_s * 1000))
         _end_batch(ctx)
         return
     message = f"Command failed: git push {remote} {branch}\n{result.stderr}"
@@ -188,11 +188,11 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
                        "reason": reason}
     emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
-    if reason == NFF or attempt >= ctx.config.max_attempts:
+    if reason == NFF or attempt >= ctx.settings.max_attempts:
         d["last_pushed_counter"] = batch["counter_at_start"]
         _end_batch(ctx)
         return
-    delay = ctx.config.backoff.delay_after(attempt)
+    delay = ctx.settings.backoff.delay_after(attempt)
     d["current_backoff_ms"] = round(delay * 1000)
     emit(ctx, "retry", commit=batch["commit"], attempt=attempt,
           nextDelayMs=d["current_backoff_ms"], reason=reason)

@@ -21,7 +21,7 @@ _NULL_OID = "0" * 40
 
 def merge_tree(ctx: ProcessContext, base: str, ours: str, theirs: str) -> str:
     """The merged tree of `theirs` onto `ours` relative to `base`; ReplayConflict if not clean."""
-    if ctx.config.git_version < MERGE_BASE_OPTION_SINCE:
+    if ctx.settings.git_version < MERGE_BASE_OPTION_SINCE:
         _fail_like_old_git(ctx, base, ours, theirs)
     with tempfile.TemporaryDirectory(prefix="podsim-replay-") as tmp:
         return _merge_in_index(ctx, Path(tmp), base, ours, theirs)

@@ -66,7 +66,7 @@ def describe_pod(world: World, pod: Pod) -> str:
     lines = [
         f"Name:\t{pod.name}", f"Namespace:\t{m.namespace}", "Priority:\t0",
         "Service Account:\tdefault", f"Node:\t{pod.node}/{objects.host_ip(world, pod.node)}",
-        f"Start Time:\t{rfc1123z(world.rt.clock.utc(pod.created_at))}",
+        f"Start Time:\t{rfc1123z(world.utc(pod.created_at))}",
     ]
     lines += _pairs("Labels", [f"{k}={v}" for k, v in sorted(pod.labels.items())])
     restarted = world.state.deployment.restarted_at
@@ -147,7 +147,7 @@ def _ports(ports: list[dict[str, Any]]) -> list[str]:
 
 def _state(title: str, state: str, reason: str, started: float | None,
            term: Terminated | None, world: World) -> list[str]:
-    when = world.rt.clock.utc
+    when = world.utc
     if state == "running" and started is not None:
         return [f"    {title}:\tRunning", f"      Started:\t{rfc1123z(when(started))}"]
     if state == "terminated" and term is not None:

@@ -17,6 +17,7 @@ from podsim.kubectl.errors import KubectlError, bad_request, not_simulated
 from podsim.kubectl.gitcheck import check_read_only
 from podsim.kubectl.logs import resolve
 from podsim.kubectl.output import err, out
+from podsim.seam import PathNotMounted
 from podsim.state import Pod
 from podsim.world import World
 
@@ -31,19 +32,17 @@ class Container:
 
     def __init__(self, world: World, pod: Pod, stdin: bool) -> None:
         self.world, self.pod, self.stdin = world, pod, stdin
-        self.mounts = world.rt.mounts(pod)
+        self.mounts = world.mounts(pod)
         self.home = world.root / "containers" / pod.name / str(pod.container.instance)
 
     def host(self, path: str) -> Path | None:
         try:
-            return self.world.rt.host_path(self.pod, path)
-        except ValueError:
+            return self.mounts.host_path(path)
+        except PathNotMounted:
             return None
 
     def unmap(self, data: bytes) -> bytes:
-        for mount, host in sorted(self.mounts.items(), key=lambda kv: -len(str(kv[1]))):
-            data = data.replace(str(host).encode(), mount.encode())
-        return data
+        return self.mounts.to_container_bytes(data)
 
     def env(self) -> dict[str, str]:
         self.home.mkdir(parents=True, exist_ok=True)
@@ -114,13 +113,13 @@ def _files(box: Container, program: str, rest: list[str]) -> int:
     paths = [a for a in rest if a not in options]
     if not paths:
         raise not_simulated(f"{program} in the container's working directory; give a path "
-                            f"under {', '.join(box.mounts)}")
+                            f"under {', '.join(box.mounts.mount_paths)}")
     mapped = []
     for path in paths:
         host = box.host(path)
         if host is None:
             raise not_simulated(f"the container filesystem outside its volumes ({path}); "
-                                f"simulated: {', '.join(box.mounts)}")
+                                f"simulated: {', '.join(box.mounts.mount_paths)}")
         mapped.append(str(host))
     return box.run([program, *options, *mapped])
 

@@ -70,7 +70,7 @@ def delete(b: Binding, args: Args) -> int:
 
 
 def _gone(name: str) -> Callable[[World], bool]:
-    return lambda w: w.rt.pod(name) is None
+    return lambda w: all(p.name != name for p in w.pods())
 
 
 def _grace(raw: str | None, force: bool) -> float | None:
@@ -96,7 +96,7 @@ def rollout(b: Binding, args: Args) -> int:
     if b.namespace != world.manifest.namespace or name != world.manifest.deployment:
         raise not_found("deployments.apps", name)
     if sub == "restart":
-        stamp = rfc3339(world.rt.clock.utc())
+        stamp = rfc3339(world.utc())
         if world.state.deployment.restarted_at == stamp:
             raise KubectlError(f"error: failed to create patch for {name}: if restart has "
                                "already been triggered within the past second, please wait "
@@ -143,8 +143,8 @@ def _status(world: World, name: str) -> int:
 
 def _next_moment(world: World) -> float | None:
     now = world.now
-    pending = world.rt.clock.pending()
-    moments = [pending[0].t] if pending else []
+    queued = world.next_event_at()
+    moments = [] if queued is None else [queued]
     moments += [t for p in world.state.pods if (t := p.container.ready_at) is not None and t > now]
     return min(moments, default=None)
 

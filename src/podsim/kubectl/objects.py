@@ -33,7 +33,7 @@ def template_spec(world: World) -> Obj:
 
 
 def ts(world: World, t: float | None) -> str | None:
-    return None if t is None else rfc3339(world.rt.clock.utc(t))
+    return None if t is None else rfc3339(world.utc(t))
 
 
 def digest(text: str, length: int = 64) -> str:

@@ -29,7 +29,7 @@ def protected_branch(world: World) -> None:
 
 
 def non_fast_forward(world: World) -> None:
-    world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
+    world.origin.advance(world.utc(), "notes/importer.md", "imported\n", "Import batch")
     world.write()
     world.advance(5)  # rejected non-fast-forward: terminal for the batch
     world.crash()  # a container restart runs reconcile, which replays the write
@@ -56,7 +56,7 @@ def conflict_push_fails(world: World) -> None:
 def _edit_same_record_on_origin(world: World) -> None:
     # The pod's push is still in flight: another writer lands first on the same file.
     world.origin.advance(
-        world.rt.clock.utc(),
+        world.utc(),
         "people/ada-chen.toml",
         'full_name = "Ada Chen (origin)"\n',
         "Edit ada-chen upstream",
@@ -73,7 +73,7 @@ def stranded_on_pod(world: World) -> None:
     world.advance(10)
     world.origin.restrict_branch_creation(False)  # lifted later; nothing retries that push
     # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
-    world.origin.advance(world.rt.clock.utc(), "notes/importer.md", "imported\n", "Import batch")
+    world.origin.advance(world.utc(), "notes/importer.md", "imported\n", "Import batch")
     world.write()
     world.advance(5)
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from podsim.api.context import ProcessConfig, ProcessContext
+from podsim.api.context import ApiSettings, ProcessContext
 from podsim.api.process import ApiProcess
 from podsim.clock import Clock
 from podsim.gitenv import git_env
+from podsim.seam import ContainerContext, Mounts
 from podsim.seed import render_toml, sheet_config
 from podsim.trace import Trace
 
@@ -55,39 +56,55 @@ class Rig:
     pod: Path
     clock: Clock = field(default_factory=Clock)
     trace: Trace = field(default_factory=Trace)
-    config: ProcessConfig = field(default_factory=lambda: ProcessConfig(remote_url="origin"))
     state: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
     alive: bool = True
     process: ApiProcess = field(default_factory=ApiProcess)
 
     # -- process plumbing ------------------------------------------------------------
-    def ctx(self) -> ProcessContext:
+    def container(self) -> ContainerContext:
+        """The container's side of the seam: the API reads its config from this env."""
         def schedule(delay: float, kind: str, data: dict[str, Any]) -> None:
             self.clock.schedule(delay, "timer", timer=kind, data=data)
 
-        return ProcessContext(self.pod, self.env, self.clock, self.trace, self.config,
-                              schedule, self.state, self.logs, hostname="api-0")
+        return ContainerContext(self.env, Mounts({"/app/data": self.pod}), self.clock,
+                                self.trace, schedule, self.state, self.logs, hostname="api-0")
+
+    def ctx(self) -> ProcessContext:
+        """The API's own view (what its internal functions take)."""
+        return ProcessContext.of(self.container(), self.settings)
+
+    @property
+    def settings(self) -> ApiSettings:
+        return self.process.settings
 
     def configure(self, **changes: Any) -> None:
-        self.config = replace(self.config, **changes)
+        """Change the environment (branch, remote_url; None unsets) or the API's settings."""
+        for key, name in (("branch", "CFP_DATA_BRANCH"), ("remote_url", "CFP_DATA_REMOTE")):
+            if key in changes:
+                value = changes.pop(key)
+                if value is None:
+                    self.env.pop(name, None)
+                else:
+                    self.env[name] = value
+        self.process.settings = replace(self.process.settings, **changes)
 
     def boot(self) -> None:
-        self.process.boot(self.ctx())
+        self.process.boot(self.container())
 
     def run(self, until: float) -> None:
         """Deliver due timers up to virtual time `until`, then move the clock there."""
         while (event := self.clock.next_due(until)) is not None:
             if self.alive:
-                self.process.handle(self.ctx(), event.data["timer"], event.data["data"])
+                self.process.handle(self.container(), event.data["timer"], event.data["data"])
         self.clock.move_to(max(self.clock.now, until))
 
     def write(self, slug: str, write_id: str, **fields: object) -> str | None:
-        return self.process.write(self.ctx(), "people", person(slug, **fields), write_id,
+        return self.process.write(self.container(), "people", person(slug, **fields), write_id,
                                   user=f"{slug}-owner")
 
     def status(self) -> dict[str, Any]:
-        status = self.process.status(self.ctx())
+        status = self.process.status(self.container())
         assert status is not None
         return status
 
@@ -170,4 +187,6 @@ def rig(tmp_path: Path, rig_template: Path) -> Iterator[Rig]:
     shutil.copytree(rig_template / "origin.git", origin, symlinks=True)
     shutil.copytree(rig_template / "pod.git", pod, symlinks=True)
     git(env, pod, "remote", "set-url", "origin", str(origin))
-    yield Rig(tmp_path, env, origin, pod)
+    container_env = {**env, "CFP_DATA_REPO_PATH": str(pod), "CFP_DATA_BRANCH": BRANCH,
+                     "CFP_DATA_REMOTE": "origin"}
+    yield Rig(tmp_path, container_env, origin, pod)

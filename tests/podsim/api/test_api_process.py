@@ -5,7 +5,7 @@ import json
 import pytest
 from apirig import BRANCH, Rig, git, ident
 
-from podsim.process import BootFailure
+from podsim.seam import EXIT_SIGTERM, BootFailure, Exit
 
 BOOT_LINES = ["data store opened", "data-repo reconciled", "push-daemon started",
               "in-memory state loaded", "Server listening at http://0.0.0.0:3001"]
@@ -27,7 +27,7 @@ def test_boot_without_a_remote_skips_reconcile_and_daemon(rig: Rig) -> None:
     assert rig.log_msgs() == ["data store opened",
                               "CFP_DATA_REMOTE unset; reconciliation skipped",
                               "push-daemon disabled", *BOOT_LINES[3:]]
-    assert rig.process.status(rig.ctx()) is None
+    assert rig.process.status(rig.container()) is None
     assert rig.write("bo", "w-1") == rig.tip(rig.pod)
     assert rig.clock.pending() == []
 
@@ -93,7 +93,7 @@ def test_sigterm_without_a_handler_exits_at_once(rig: Rig) -> None:
     rig.boot()
     rig.run(0)
     rig.write("bo", "w-1")
-    assert rig.process.on_sigterm(rig.ctx()) == 0.0
+    assert rig.process.on_sigterm(rig.container()) == Exit(0.0, EXIT_SIGTERM)
     rig.alive = False  # the cluster drops the dead container's timers
     rig.run(10)
     assert rig.tip(rig.origin) != rig.tip(rig.pod)
@@ -106,9 +106,9 @@ def test_sigterm_with_the_handler_finishes_the_running_push(rig: Rig) -> None:
     first = rig.write("bo", "w-1")
     rig.run(0.1)
     rig.write("cy", "w-2")
-    exits_in = rig.process.on_sigterm(rig.ctx())
-    assert exits_in == pytest.approx(0.4)
-    rig.run(rig.clock.now + exits_in)
+    answer = rig.process.on_sigterm(rig.container())
+    assert answer.after_s == pytest.approx(0.4) and answer.code == 0
+    rig.run(rig.clock.now + answer.after_s)
     assert rig.tip(rig.origin) == first  # w-2 stays local: stop() chains nothing
     assert rig.status()["running"] is False
 
@@ -120,7 +120,7 @@ def test_sigterm_with_the_handler_during_backoff_waits_the_stop_timeout(rig: Rig
     rig.cut_network()
     rig.write("bo", "w-1")
     rig.run(0.7)
-    assert rig.process.on_sigterm(rig.ctx()) == 30.0
+    assert rig.process.on_sigterm(rig.container()) == Exit(30.0, 0)
     rig.restore_network()
     rig.run(40)
     assert len(rig.trace.of_kind("push-daemon.attempt")) == 1
@@ -130,19 +130,19 @@ def test_idle_sigterm_with_the_handler_exits_at_once(rig: Rig) -> None:
     rig.configure(sigterm_handler=True)
     rig.boot()
     rig.run(0)
-    assert rig.process.on_sigterm(rig.ctx()) == 0.0
+    assert rig.process.on_sigterm(rig.container()) == Exit(0.0, 0)
 
 
 def test_unknown_timer_kinds_fail_loudly(rig: Rig) -> None:
     rig.boot()
     with pytest.raises(ValueError, match="no timer of kind"):
-        rig.process.handle(rig.ctx(), "bogus", {})
+        rig.process.handle(rig.container(), "bogus", {})
 
 
 def test_hot_reload_short_circuits_on_a_known_commit(rig: Rig) -> None:
     rig.boot()
     head = rig.tip(rig.pod)
-    response = rig.process.hot_reload(rig.ctx(), commit_hash=head[:7])
+    response = rig.process.hot_reload(rig.container(), commit_hash=head[:7])
     assert response == {"status": 200, "body": {"noChanges": True, "outcome": "in-sync",
                                                 "head": head, "durationMs": 0}}
 
@@ -150,7 +150,7 @@ def test_hot_reload_short_circuits_on_a_known_commit(rig: Rig) -> None:
 def test_hot_reload_fast_forwards_and_rebuilds(rig: Rig) -> None:
     rig.boot()
     remote = rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
-    response = rig.process.hot_reload(rig.ctx(), commit_hash=remote)
+    response = rig.process.hot_reload(rig.container(), commit_hash=remote)
     assert response["status"] == 200
     assert response["body"]["rebuilt"] is True
     assert response["body"]["outcome"] == "fast-forwarded"
@@ -160,7 +160,7 @@ def test_hot_reload_fast_forwards_and_rebuilds(rig: Rig) -> None:
 def test_hot_reload_rebuilds_even_when_the_fetch_failed(rig: Rig) -> None:
     rig.boot()
     rig.cut_network()
-    response = rig.process.hot_reload(rig.ctx())
+    response = rig.process.hot_reload(rig.container())
     assert (response["status"], response["body"]["outcome"], response["body"]["rebuilt"]) == (
         200, "fetch-failed", True)
 
@@ -170,7 +170,7 @@ def test_hot_reload_push_failure_does_not_notify_the_daemon(rig: Rig) -> None:
     rig.run(0)
     rig.commit_on(rig.pod, {"people/bo.toml": 'slug = "bo"\n'}, "external commit")
     rig.reject_pushes()
-    response = rig.process.hot_reload(rig.ctx())
+    response = rig.process.hot_reload(rig.container())
     assert response["body"]["outcome"] == "pushed-ahead"
     rig.allow_pushes()
     rig.run(1000)
