@@ -7,7 +7,6 @@ rewrites hashes but keeps messages.
 
 import contextlib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -80,7 +79,3 @@ def _open(gitdir: Path, home: Path) -> Iterator[git.Repo]:
     finally:
         repo.close()
 
-
-def counts(fates: dict[str, str]) -> dict[str, int]:
-    tally = Counter(fates.values())
-    return {fate: tally.get(fate, 0) for fate in FATES}
