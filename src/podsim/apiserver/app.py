@@ -1,0 +1,144 @@
+"""The HTTP surface: kubectl's requests routed to discovery, objects, tables and logs."""
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from podsim.apiserver import discovery, printers
+from podsim.apiserver.clock_view import utc
+from podsim.apiserver.logs import log_text, parse_tail
+from podsim.apiserver.selectors import field_matcher, label_matcher
+from podsim.apiserver.status import ApiError, path_not_found
+from podsim.apiserver.store import WorldStore, get_object, list_objects
+
+Obj = dict[str, Any]
+STORE = web.AppKey("store", WorldStore)
+_LIST_KINDS = {"pods": "PodList", "nodes": "NodeList", "namespaces": "NamespaceList",
+               "deployments": "DeploymentList", "replicasets": "ReplicaSetList"}
+
+
+def build_app(store: WorldStore) -> web.Application:
+    app = web.Application(middlewares=[_statuses])
+    app[STORE] = store
+    app.router.add_get("/version", _version)
+    app.router.add_get("/api", _core_groups)
+    app.router.add_get("/apis", _named_groups)
+    app.router.add_get("/api/v1", _core_resources)
+    app.router.add_get("/apis/{group}/v1", _group_resources)
+    for prefix, group in (("/api/v1", ""), ("/apis/{group}/v1", None)):
+        app.router.add_get(prefix + "/{resource}", _collection(group))
+        app.router.add_get(prefix + "/namespaces/{namespace}/{resource}", _collection(group))
+        app.router.add_get(prefix + "/{resource}/{name}", _item(group))
+        app.router.add_get(prefix + "/namespaces/{namespace}/{resource}/{name}", _item(group))
+    app.router.add_get("/api/v1/namespaces/{namespace}/pods/{name}/log", _log)
+    return app
+
+
+def _json(body: Obj, status: int = 200, content_type: str = "application/json") -> web.Response:
+    return web.Response(body=json.dumps(body).encode(), status=status,
+                        headers={"Content-Type": content_type})
+
+
+@web.middleware
+async def _statuses(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every failure leaves as a Status object, the only error shape kubectl reads."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except ApiError as error:
+        return _json(error.status(), error.code)
+    except web.HTTPNotFound:
+        return _json(path_not_found().status(), 404)
+    except web.HTTPMethodNotAllowed as error:
+        message = f"the server does not allow this method on the requested resource: {error}"
+        return _json(ApiError(405, "MethodNotAllowed", message).status(), 405)
+    return response
+
+
+# -- discovery ---------------------------------------------------------------------------
+async def _version(request: web.Request) -> web.Response:
+    return _json(discovery.SERVER_VERSION)
+
+
+async def _core_groups(request: web.Request) -> web.Response:
+    version = discovery.wants_aggregated(request.headers.get("Accept", ""))
+    if version:
+        return _json(discovery.aggregated(("",), version),
+                     content_type=discovery.AGGREGATED.format(version=version))
+    return _json(discovery.api_versions(request.host))
+
+
+async def _named_groups(request: web.Request) -> web.Response:
+    version = discovery.wants_aggregated(request.headers.get("Accept", ""))
+    if version:
+        return _json(discovery.aggregated(discovery.GROUPS, version),
+                     content_type=discovery.AGGREGATED.format(version=version))
+    return _json(discovery.group_list())
+
+
+async def _core_resources(request: web.Request) -> web.Response:
+    return _json(discovery.resource_list(""))
+
+
+async def _group_resources(request: web.Request) -> web.Response:
+    group = request.match_info["group"]
+    if group not in discovery.GROUPS:
+        raise path_not_found()
+    return _json(discovery.resource_list(group))
+
+
+# -- objects -----------------------------------------------------------------------------
+def _resource(request: web.Request, group: str | None) -> discovery.Resource:
+    group = request.match_info.get("group", "") if group is None else group
+    found = discovery.find(group, request.match_info["resource"])
+    if found is None:
+        raise path_not_found()
+    return found
+
+
+def _table_requested(request: web.Request) -> bool:
+    first = request.headers.get("Accept", "").split(",")[0].replace(" ", "")
+    return "as=Table" in first and "g=meta.k8s.io" in first
+
+
+def _collection(group: str | None) -> Any:
+    async def handler(request: web.Request) -> web.Response:
+        resource = _resource(request, group)
+        namespace = request.match_info.get("namespace") if resource.namespaced else None
+        matches = [label_matcher(request.query.get("labelSelector", "")),
+                   field_matcher(resource.name, request.query.get("fieldSelector", ""))]
+        with request.app[STORE].reading() as world:
+            found = [o for o in list_objects(world, resource.name, namespace)
+                     if all(match(o) for match in matches)]
+            if _table_requested(request):
+                now = utc(world, world.now)
+                include = request.query.get("includeObject", "Metadata")
+                return _json(printers.table(resource.name, found, now, include))
+        return _json({"kind": _LIST_KINDS[resource.name], "apiVersion": resource.group_version,
+                      "metadata": {"resourceVersion": "1"}, "items": found})
+
+    return handler
+
+
+def _item(group: str | None) -> Any:
+    async def handler(request: web.Request) -> web.Response:
+        resource = _resource(request, group)
+        namespace = request.match_info.get("namespace") if resource.namespaced else None
+        with request.app[STORE].reading() as world:
+            obj = get_object(world, resource.name, namespace, request.match_info["name"])
+            if _table_requested(request):
+                now = utc(world, world.now)
+                include = request.query.get("includeObject", "Metadata")
+                return _json(printers.table(resource.name, [obj], now, include))
+        return _json(obj)
+
+    return handler
+
+
+async def _log(request: web.Request) -> web.Response:
+    query = request.query
+    with request.app[STORE].reading() as world:
+        text = log_text(world, request.match_info["namespace"], request.match_info["name"],
+                        query.get("container"), query.get("previous") == "true",
+                        parse_tail(query.get("tailLines")))
+    return web.Response(text=text, content_type="text/plain")

@@ -1,0 +1,250 @@
+"""The API objects the endpoint serves (Pod, Deployment, ReplicaSet, Node), from a world.
+
+Spec fields come from the deployment manifest the world runs; status fields from the
+simulated pods and nodes. Each builder reads one consistent snapshot: call them inside
+the world's transaction.
+"""
+
+import copy
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podsim.apiserver.clock_view import stamp
+from podsim.state import Container, Pod, Terminated
+from podsim.world import World
+
+Obj = dict[str, Any]
+KUBELET_VERSION = "v1.37.1"
+
+
+@functools.cache
+def _manifest_document(source: Path, mtime_ns: int) -> Obj:
+    loaded = yaml.safe_load(source.read_text())
+    return dict(loaded)
+
+
+def manifest_document(world: World) -> Obj:
+    """The deployment as written in deploy/ (a fresh copy callers may change)."""
+    source = world.manifest.source
+    return copy.deepcopy(_manifest_document(source, source.stat().st_mtime_ns))
+
+
+def uid(*parts: str) -> str:
+    """A stable UUID-shaped id derived from what names the object."""
+    h = hashlib.sha256(":".join(parts).encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def replicaset_name(world: World, template_hash: str) -> str:
+    return f"{world.manifest.deployment}-{template_hash}"
+
+
+def node_ip(world: World, node: str) -> str:
+    names = [n.name for n in world.state.nodes]
+    return f"172.18.0.{names.index(node) + 2}" if node in names else ""
+
+
+# -- Pod ---------------------------------------------------------------------------------
+def pod_object(world: World, pod: Pod) -> Obj:
+    m = world.manifest
+    rs = replicaset_name(world, pod.replicaset)
+    spec = manifest_document(world)["spec"]["template"]["spec"]
+    spec.update(
+        nodeName=pod.node, restartPolicy=spec.get("restartPolicy", "Always"),
+        serviceAccountName="default", schedulerName="default-scheduler",
+        terminationGracePeriodSeconds=int(m.grace_s), dnsPolicy="ClusterFirst", priority=0,
+    )
+    meta: Obj = {
+        "name": pod.name,
+        "generateName": f"{rs}-",
+        "namespace": m.namespace,
+        "uid": pod.uid,
+        "resourceVersion": "1",
+        "creationTimestamp": stamp(world, pod.created_at),
+        "labels": dict(sorted(pod.labels.items())),
+        "ownerReferences": [{
+            "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs,
+            "uid": uid("replicaset", rs), "controller": True, "blockOwnerDeletion": True,
+        }],
+    }
+    if pod.deletion_at is not None:
+        grace = pod.deletion_grace_s or 0.0
+        meta["deletionTimestamp"] = stamp(world, pod.deletion_at + grace)
+        meta["deletionGracePeriodSeconds"] = int(grace)
+    ready = pod.container.is_ready(world.now)
+    status: Obj = {"phase": pod.phase}
+    if pod.reason:
+        status["reason"] = pod.reason
+    if pod.message:
+        status["message"] = pod.message
+    status["conditions"] = [
+        {"type": kind, "status": "True" if ok else "False", "lastProbeTime": None,
+         "lastTransitionTime": stamp(world, pod.created_at)}
+        for kind, ok in (
+            ("PodReadyToStartContainers", pod.container.instance > 0), ("Initialized", True),
+            ("Ready", ready), ("ContainersReady", ready), ("PodScheduled", True),
+        )
+    ]
+    status.update(
+        hostIP=node_ip(world, pod.node), podIP=pod.ip, podIPs=[{"ip": pod.ip}],
+        startTime=stamp(world, pod.created_at),
+        containerStatuses=[_container_status(world, pod, pod.container, ready)],
+        qosClass=_qos_class(world),
+    )
+    return {"kind": "Pod", "apiVersion": "v1", "metadata": meta, "spec": spec, "status": status}
+
+
+def _container_status(world: World, pod: Pod, c: Container, ready: bool) -> Obj:
+    state: Obj
+    if c.state == "running":
+        state = {"running": {"startedAt": stamp(world, c.started_at)}}
+    elif c.state == "terminated" and c.terminated is not None:
+        state = {"terminated": _terminated(world, pod, c.terminated)}
+    else:
+        state = {"waiting": {"reason": c.reason or "ContainerCreating"}}
+    image = world.manifest.image
+    status: Obj = {
+        "name": c.name, "state": state,
+        "lastState": ({"terminated": _terminated(world, pod, c.last_terminated)}
+                      if c.last_terminated else {}),
+        "ready": ready, "restartCount": c.restart_count, "image": image, "imageID": "",
+        "started": c.state == "running",
+    }
+    if c.instance > 0:
+        status["containerID"] = _container_id(pod, c.instance)
+        status["imageID"] = f"{image.rsplit(':', 1)[0]}@sha256:{_digest(image)}"
+    return status
+
+
+def _terminated(world: World, pod: Pod, t: Terminated) -> Obj:
+    return {"exitCode": t.exit_code, "reason": t.reason,
+            "startedAt": stamp(world, t.started_at), "finishedAt": stamp(world, t.finished_at),
+            "containerID": _container_id(pod, pod.container.instance)}
+
+
+def _container_id(pod: Pod, instance: int) -> str:
+    return f"containerd://{_digest(f'{pod.uid}:{instance}')}"
+
+
+def _qos_class(world: World) -> str:
+    resources = world.manifest.resources
+    if not resources.get("requests") and not resources.get("limits"):
+        return "BestEffort"
+    return "Guaranteed" if resources.get("requests") == resources.get("limits") else "Burstable"
+
+
+# -- Deployment and ReplicaSets ------------------------------------------------------------
+def _live(pods: list[Pod]) -> list[Pod]:
+    return [p for p in pods if not p.terminating and p.phase != "Failed"]
+
+
+def deployment_object(world: World) -> Obj:
+    d, m, now = world.state.deployment, world.manifest, world.now
+    doc = manifest_document(world)
+    live = _live(world.state.pods)
+    ready = sum(p.container.is_ready(now) for p in live)
+    doc["metadata"].update(
+        namespace=m.namespace, uid=uid("deployment", d.name), resourceVersion="1",
+        generation=d.revision, creationTimestamp=stamp(world, 0.0),
+        annotations={"deployment.kubernetes.io/revision": str(d.revision)},
+    )
+    if d.restarted_at:
+        template_meta = doc["spec"]["template"].setdefault("metadata", {})
+        template_meta["annotations"] = {"kubectl.kubernetes.io/restartedAt": d.restarted_at}
+    doc["status"] = {
+        "observedGeneration": d.revision, "replicas": len(live),
+        "updatedReplicas": sum(p.replicaset == d.template_hash for p in live),
+        "readyReplicas": ready, "availableReplicas": ready,
+        "unavailableReplicas": max(m.replicas - ready, 0),
+    }
+    return doc
+
+
+def replicaset_hashes(world: World) -> list[str]:
+    """The current template's ReplicaSet and every older one that still owns a pod."""
+    current = world.state.deployment.template_hash
+    seen = [current] if current else []
+    seen += [p.replicaset for p in world.state.pods if p.replicaset not in seen]
+    return seen
+
+
+def replicaset_object(world: World, template_hash: str) -> Obj:
+    m, now = world.manifest, world.now
+    name = replicaset_name(world, template_hash)
+    owned = [p for p in world.state.pods if p.replicaset == template_hash]
+    live = _live(owned)
+    desired = m.replicas if template_hash == world.state.deployment.template_hash else 0
+    template = manifest_document(world)["spec"]["template"]
+    template.setdefault("metadata", {}).setdefault("labels", {})[
+        "pod-template-hash"] = template_hash
+    selector = {**m.selector, "pod-template-hash": template_hash}
+    ready = sum(p.container.is_ready(now) for p in live)
+    created = min((p.created_at for p in owned), default=0.0)
+    return {
+        "kind": "ReplicaSet", "apiVersion": "apps/v1",
+        "metadata": {
+            "name": name, "namespace": m.namespace, "uid": uid("replicaset", name),
+            "resourceVersion": "1", "creationTimestamp": stamp(world, created),
+            "labels": {**m.labels, "pod-template-hash": template_hash},
+            "ownerReferences": [{
+                "apiVersion": "apps/v1", "kind": "Deployment", "name": m.deployment,
+                "uid": uid("deployment", m.deployment), "controller": True,
+                "blockOwnerDeletion": True,
+            }],
+        },
+        "spec": {"replicas": desired, "selector": {"matchLabels": selector},
+                 "template": template},
+        "status": {"replicas": len(live), "readyReplicas": ready, "availableReplicas": ready,
+                   "observedGeneration": 1},
+    }
+
+
+# -- Namespace --------------------------------------------------------------------------
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+def namespace_names(world: World) -> list[str]:
+    return sorted({*SYSTEM_NAMESPACES, world.manifest.namespace})
+
+
+def namespace_object(world: World, name: str) -> Obj:
+    return {
+        "kind": "Namespace", "apiVersion": "v1",
+        "metadata": {"name": name, "uid": uid("namespace", name), "resourceVersion": "1",
+                     "creationTimestamp": stamp(world, 0.0),
+                     "labels": {"kubernetes.io/metadata.name": name}},
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    }
+
+
+# -- Node --------------------------------------------------------------------------------
+def node_object(world: World, name: str) -> Obj:
+    node = next(n for n in world.state.nodes if n.name == name)
+    ready = "True" if node.ready else "Unknown"
+    return {
+        "kind": "Node", "apiVersion": "v1",
+        "metadata": {
+            "name": node.name, "uid": uid("node", node.name), "resourceVersion": "1",
+            "creationTimestamp": stamp(world, 0.0),
+            "labels": {"kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux"},
+        },
+        "spec": {},
+        "status": {
+            "conditions": [{"type": "Ready", "status": ready,
+                            "reason": "KubeletReady" if node.ready else "NodeStatusUnknown"}],
+            "addresses": [{"type": "InternalIP", "address": node_ip(world, node.name)},
+                          {"type": "Hostname", "address": node.name}],
+            "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "osImage": "Debian GNU/Linux 12",
+                         "kernelVersion": "6.1.0", "containerRuntimeVersion": "containerd://2.1.0",
+                         "operatingSystem": "linux", "architecture": "amd64"},
+        },
+    }

@@ -1,0 +1,68 @@
+"""The world behind the endpoint, read afresh for every request.
+
+One World object is kept per server; each request reads it inside the world's lock, which
+reloads whatever another process saved since, so kubectl sees every change at once.
+"""
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from podsim.apiserver import objects
+from podsim.apiserver.status import not_found, world_unavailable
+from podsim.errors import WorldError
+from podsim.world import World
+
+Obj = objects.Obj
+
+
+class WorldStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._world: World | None = None
+        self._lock = threading.Lock()  # one reader at a time shares the World object
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[World]:
+        """The world, consistent for the duration of the block; a Status if unreadable."""
+        with self._lock:
+            try:
+                if self._world is None:
+                    self._world = World.open(self.root)
+                with self._world.transaction(save=False) as world:
+                    yield world
+            except (WorldError, OSError) as error:
+                self._world = None  # reopen next time: the directory may come back
+                raise world_unavailable(str(error)) from None
+
+
+def _in(world: World, namespace: str | None) -> bool:
+    return namespace is None or namespace == world.manifest.namespace
+
+
+def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj]:
+    """Every object of `resource` in `namespace` (None: all namespaces), in name order."""
+    if resource == "nodes":
+        return [objects.node_object(world, n.name) for n in world.state.nodes]
+    if resource == "namespaces":
+        return [objects.namespace_object(world, n) for n in objects.namespace_names(world)]
+    if not _in(world, namespace):
+        return []
+    if resource == "pods":
+        found = [objects.pod_object(world, p) for p in world.state.pods]
+    elif resource == "deployments":
+        found = [objects.deployment_object(world)]
+    elif resource == "replicasets":
+        found = [objects.replicaset_object(world, h) for h in objects.replicaset_hashes(world)]
+    else:
+        raise ValueError(f"no store for resource {resource!r}")
+    return sorted(found, key=lambda o: str(o["metadata"]["name"]))
+
+
+def get_object(world: World, resource: str, namespace: str | None, name: str) -> Obj:
+    for obj in list_objects(world, resource, namespace):
+        if obj["metadata"]["name"] == name:
+            return obj
+    group = "apps" if resource in ("deployments", "replicasets") else ""
+    raise not_found(resource, name, group)
