@@ -1,4 +1,4 @@
-"""The API objects the endpoint serves (Pod, Deployment, ReplicaSet, Node), from a world.
+"""The workload objects the endpoint serves (Pod, Deployment, ReplicaSet), from a world.
 
 Spec fields come from the deployment manifest the world runs; status fields from the
 simulated pods and nodes. Each builder reads one consistent snapshot: call them inside
@@ -18,7 +18,6 @@ from podsim.state import Container, Pod, Terminated
 from podsim.world import World
 
 Obj = dict[str, Any]
-KUBELET_VERSION = "v1.37.1"
 
 
 @functools.cache
@@ -57,6 +56,20 @@ def pod_object(world: World, pod: Pod) -> Obj:
     m = world.manifest
     rs = replicaset_name(world, pod.replicaset)
     spec = manifest_document(world)["spec"]["template"]["spec"]
+    # What admission adds to every pod: the service-account token volume and the
+    # tolerations that let a pod ride out a not-ready or unreachable node for 5 minutes.
+    token = f"kube-api-access-{pod.uid.replace('-', '')[:5]}"
+    spec["containers"][0].setdefault("volumeMounts", []).append(
+        {"name": token, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+         "readOnly": True})
+    spec.setdefault("volumes", []).append(
+        {"name": token, "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}]}})
+    spec["tolerations"] = [
+        {"key": f"node.kubernetes.io/{taint}", "operator": "Exists", "effect": "NoExecute",
+         "tolerationSeconds": 300}
+        for taint in ("not-ready", "unreachable")
+    ]
     spec.update(
         nodeName=pod.node, restartPolicy=spec.get("restartPolicy", "Always"),
         serviceAccountName="default", schedulerName="default-scheduler",
@@ -204,47 +217,4 @@ def replicaset_object(world: World, template_hash: str) -> Obj:
                  "template": template},
         "status": {"replicas": len(live), "readyReplicas": ready, "availableReplicas": ready,
                    "observedGeneration": 1},
-    }
-
-
-# -- Namespace --------------------------------------------------------------------------
-SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
-
-
-def namespace_names(world: World) -> list[str]:
-    return sorted({*SYSTEM_NAMESPACES, world.manifest.namespace})
-
-
-def namespace_object(world: World, name: str) -> Obj:
-    return {
-        "kind": "Namespace", "apiVersion": "v1",
-        "metadata": {"name": name, "uid": uid("namespace", name), "resourceVersion": "1",
-                     "creationTimestamp": stamp(world, 0.0),
-                     "labels": {"kubernetes.io/metadata.name": name}},
-        "spec": {"finalizers": ["kubernetes"]},
-        "status": {"phase": "Active"},
-    }
-
-
-# -- Node --------------------------------------------------------------------------------
-def node_object(world: World, name: str) -> Obj:
-    node = next(n for n in world.state.nodes if n.name == name)
-    ready = "True" if node.ready else "Unknown"
-    return {
-        "kind": "Node", "apiVersion": "v1",
-        "metadata": {
-            "name": node.name, "uid": uid("node", node.name), "resourceVersion": "1",
-            "creationTimestamp": stamp(world, 0.0),
-            "labels": {"kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux"},
-        },
-        "spec": {},
-        "status": {
-            "conditions": [{"type": "Ready", "status": ready,
-                            "reason": "KubeletReady" if node.ready else "NodeStatusUnknown"}],
-            "addresses": [{"type": "InternalIP", "address": node_ip(world, node.name)},
-                          {"type": "Hostname", "address": node.name}],
-            "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "osImage": "Debian GNU/Linux 12",
-                         "kernelVersion": "6.1.0", "containerRuntimeVersion": "containerd://2.1.0",
-                         "operatingSystem": "linux", "architecture": "amd64"},
-        },
     }

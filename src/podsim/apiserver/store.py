@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from podsim.apiserver import objects
+from podsim.apiserver.cluster_objects import namespace_names, namespace_object, node_object
 from podsim.apiserver.status import not_found, world_unavailable
 from podsim.errors import WorldError
 from podsim.world import World
@@ -44,9 +45,9 @@ def _in(world: World, namespace: str | None) -> bool:
 def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj]:
     """Every object of `resource` in `namespace` (None: all namespaces), in name order."""
     if resource == "nodes":
-        return [objects.node_object(world, n.name) for n in world.state.nodes]
+        return [node_object(world, n.name) for n in world.state.nodes]
     if resource == "namespaces":
-        return [objects.namespace_object(world, n) for n in objects.namespace_names(world)]
+        return [namespace_object(world, n) for n in namespace_names(world)]
     if not _in(world, namespace):
         return []
     if resource == "pods":
