@@ -75,10 +75,13 @@ def test_deployments_replicasets_and_nodes_use_their_printers(
         ["sandbox-worker-1", "Ready"], ["sandbox-worker-2", "Ready"]]
 
 
-def test_a_missing_pod_is_kubectls_not_found(kubectl: Kubectl) -> None:
+def test_missing_objects_are_kubectls_not_found(kubectl: Kubectl) -> None:
     result = kubectl("get", "pod", "nope")
     assert (result.code, result.out) == (1, "")
     assert result.err == 'Error from server (NotFound): pods "nope" not found\n'
+    deploy = kubectl("get", "deploy", "nope")
+    assert (deploy.code, deploy.err) == (
+        1, 'Error from server (NotFound): deployments.apps "nope" not found\n')
     logs = kubectl("logs", "nope")
     assert (logs.code, logs.err) == (
         1, f'error: error from server (NotFound): pods "nope" not found in namespace "{NS}"\n')
