@@ -7,6 +7,7 @@ from aiohttp import web
 
 from podsim.apiserver import discovery, printers
 from podsim.apiserver.clock_view import utc
+from podsim.apiserver.exec_stream import serve as serve_exec
 from podsim.apiserver.logs import log_text, parse_tail
 from podsim.apiserver.selectors import field_matcher, label_matcher
 from podsim.apiserver.status import ApiError, path_not_found
@@ -32,6 +33,7 @@ def build_app(store: WorldStore) -> web.Application:
         app.router.add_get(prefix + "/{resource}/{name}", _item(group))
         app.router.add_get(prefix + "/namespaces/{namespace}/{resource}/{name}", _item(group))
     app.router.add_get("/api/v1/namespaces/{namespace}/pods/{name}/log", _log)
+    app.router.add_route("*", "/api/v1/namespaces/{namespace}/pods/{name}/exec", _exec)
     return app
 
 
@@ -142,3 +144,7 @@ async def _log(request: web.Request) -> web.Response:
                         query.get("container"), query.get("previous") == "true",
                         parse_tail(query.get("tailLines")))
     return web.Response(text=text, content_type="text/plain")
+
+
+async def _exec(request: web.Request) -> web.StreamResponse:
+    return await serve_exec(request, request.app[STORE])

@@ -34,7 +34,7 @@ class Resource:
 
 READ = ("get", "list")
 RESOURCES = (
-    Resource("", "pods", "Pod", "pod", True, READ, ("po",), ("log",)),
+    Resource("", "pods", "Pod", "pod", True, READ, ("po",), ("log", "exec")),
     Resource("", "nodes", "Node", "node", False, READ, ("no",)),
     Resource("", "namespaces", "Namespace", "namespace", False, READ, ("ns",)),
     Resource("apps", "deployments", "Deployment", "deployment", True, READ, ("deploy",)),
