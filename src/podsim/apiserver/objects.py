@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from podsim.apiserver import defaults
 from podsim.apiserver.clock_view import stamp
 from podsim.state import Container, Pod, Terminated
 from podsim.world import World
@@ -27,9 +28,11 @@ def _manifest_document(source: Path, mtime_ns: int) -> Obj:
 
 
 def manifest_document(world: World) -> Obj:
-    """The deployment as written in deploy/ (a fresh copy callers may change)."""
+    """The deployment from deploy/ as the apiserver stores it: defaulted (a fresh copy)."""
     source = world.manifest.source
-    return copy.deepcopy(_manifest_document(source, source.stat().st_mtime_ns))
+    doc = copy.deepcopy(_manifest_document(source, source.stat().st_mtime_ns))
+    defaults.deployment_spec(doc["spec"])
+    return doc
 
 
 def uid(*parts: str) -> str:
@@ -70,11 +73,9 @@ def pod_object(world: World, pod: Pod) -> Obj:
          "tolerationSeconds": 300}
         for taint in ("not-ready", "unreachable")
     ]
-    spec.update(
-        nodeName=pod.node, restartPolicy=spec.get("restartPolicy", "Always"),
-        serviceAccountName="default", schedulerName="default-scheduler",
-        terminationGracePeriodSeconds=int(m.grace_s), dnsPolicy="ClusterFirst", priority=0,
-    )
+    spec.update(nodeName=pod.node, serviceAccountName="default", serviceAccount="default",
+                terminationGracePeriodSeconds=int(m.grace_s), priority=0,
+                enableServiceLinks=True, preemptionPolicy="PreemptLowerPriority")
     meta: Obj = {
         "name": pod.name,
         "generateName": f"{rs}-",
@@ -177,8 +178,30 @@ def deployment_object(world: World) -> Obj:
         "updatedReplicas": sum(p.replicaset == d.template_hash for p in live),
         "readyReplicas": ready, "availableReplicas": ready,
         "unavailableReplicas": max(m.replicas - ready, 0),
+        "conditions": _deployment_conditions(
+            world, ready >= m.replicas,
+            sum(p.replicaset == d.template_hash and p.container.is_ready(now) for p in live)
+            >= m.replicas),
     }
     return doc
+
+
+def _deployment_conditions(world: World, available: bool, rolled_out: bool) -> list[Obj]:
+    """Available as the ready count says; Progressing done once the new pods are ready."""
+    since = stamp(world, 0.0)
+    rs = replicaset_name(world, world.state.deployment.template_hash)
+    return [
+        {"type": "Available", "status": "True" if available else "False",
+         "reason": "MinimumReplicasAvailable" if available else "MinimumReplicasUnavailable",
+         "message": "Deployment has minimum availability." if available
+         else "Deployment does not have minimum availability.",
+         "lastUpdateTime": since, "lastTransitionTime": since},
+        {"type": "Progressing", "status": "True",
+         "reason": "NewReplicaSetAvailable" if rolled_out else "ReplicaSetUpdated",
+         "message": f'ReplicaSet "{rs}" has successfully progressed.' if rolled_out
+         else f'ReplicaSet "{rs}" is progressing.',
+         "lastUpdateTime": since, "lastTransitionTime": since},
+    ]
 
 
 def replicaset_hashes(world: World) -> list[str]:
