@@ -16,7 +16,8 @@ from podsim.apiserver.store import WorldStore, get_object, list_objects
 Obj = dict[str, Any]
 STORE = web.AppKey("store", WorldStore)
 _LIST_KINDS = {"pods": "PodList", "nodes": "NodeList", "namespaces": "NamespaceList",
-               "deployments": "DeploymentList", "replicasets": "ReplicaSetList"}
+               "secrets": "SecretList", "deployments": "DeploymentList",
+               "replicasets": "ReplicaSetList"}
 
 
 def build_app(store: WorldStore) -> web.Application:

@@ -26,6 +26,7 @@ class Resource:
     verbs: tuple[str, ...]
     short_names: tuple[str, ...] = ()
     subresources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # "all": listed by `kubectl get all`
 
     @property
     def group_version(self) -> str:
@@ -33,12 +34,14 @@ class Resource:
 
 
 READ = ("get", "list")
+ALL = ("all",)
 RESOURCES = (
-    Resource("", "pods", "Pod", "pod", True, READ, ("po",), ("log", "exec")),
+    Resource("", "pods", "Pod", "pod", True, READ, ("po",), ("log", "exec"), ALL),
     Resource("", "nodes", "Node", "node", False, READ, ("no",)),
     Resource("", "namespaces", "Namespace", "namespace", False, READ, ("ns",)),
-    Resource("apps", "deployments", "Deployment", "deployment", True, READ, ("deploy",)),
-    Resource("apps", "replicasets", "ReplicaSet", "replicaset", True, READ, ("rs",)),
+    Resource("", "secrets", "Secret", "secret", True, READ),
+    Resource("apps", "deployments", "Deployment", "deployment", True, READ, ("deploy",), (), ALL),
+    Resource("apps", "replicasets", "ReplicaSet", "replicaset", True, READ, ("rs",), (), ALL),
 )
 GROUPS = ("apps",)
 
@@ -60,7 +63,7 @@ def _resource_entry(r: Resource) -> Obj:
         "singularResource": r.singular,
         "verbs": list(r.verbs),
         **({"shortNames": list(r.short_names)} if r.short_names else {}),
-        **({"categories": ["all"]} if r.namespaced else {}),
+        **({"categories": list(r.categories)} if r.categories else {}),
         "subresources": [
             {"subresource": sub, "responseKind": {"group": "", "version": "v1", "kind": r.kind},
              "verbs": ["get"]}
@@ -104,8 +107,8 @@ def resource_list(group: str) -> Obj:
                       "kind": r.kind, "verbs": list(r.verbs)}
         if r.short_names:
             entry["shortNames"] = list(r.short_names)
-        if r.namespaced:
-            entry["categories"] = ["all"]
+        if r.categories:
+            entry["categories"] = list(r.categories)
         entries.append(entry)
         entries += [{"name": f"{r.name}/{sub}", "singularName": "", "namespaced": r.namespaced,
                      "kind": r.kind, "verbs": ["get"]} for sub in r.subresources]

@@ -178,6 +178,14 @@ def namespace_cells(obj: Obj, now: datetime) -> Cells:
             _since(now, obj["metadata"].get("creationTimestamp"))]
 
 
+SECRET_COLUMNS = (NAME, Column("Type"), Column("Data", "string"), AGE)
+
+
+def secret_cells(obj: Obj, now: datetime) -> Cells:
+    return [obj["metadata"]["name"], obj.get("type", ""), str(len(obj.get("data") or {})),
+            _since(now, obj["metadata"].get("creationTimestamp"))]
+
+
 # -- the Table ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Printer:
@@ -192,6 +200,7 @@ PRINTERS = {
     "replicasets": Printer(REPLICASET_COLUMNS, replicaset_cells),
     "nodes": Printer(NODE_COLUMNS, node_cells),
     "namespaces": Printer(NAMESPACE_COLUMNS, namespace_cells),
+    "secrets": Printer(SECRET_COLUMNS, secret_cells),
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from podsim.apiserver import objects
 from podsim.apiserver.cluster_objects import namespace_names, namespace_object, node_object
+from podsim.apiserver.secrets import secret_names, secret_object
 from podsim.apiserver.status import not_found, world_unavailable
 from podsim.errors import WorldError
 from podsim.world import World
@@ -25,13 +26,14 @@ class WorldStore:
         self._lock = threading.Lock()  # one reader at a time shares the World object
 
     @contextlib.contextmanager
-    def reading(self) -> Iterator[World]:
-        """The world, consistent for the duration of the block; a Status if unreadable."""
+    def reading(self, save: bool = False) -> Iterator[World]:
+        """The world, consistent for the duration of the block; a Status if unreadable.
+        Requests that change it pass save=True, so the changes are saved at the end."""
         with self._lock:
             try:
                 if self._world is None:
                     self._world = World.open(self.root)
-                with self._world.transaction(save=False) as world:
+                with self._world.transaction(save=save) as world:
                     yield world
             except (WorldError, OSError) as error:
                 self._world = None  # reopen next time: the directory may come back
@@ -46,6 +48,9 @@ def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj
     """Every object of `resource` in `namespace` (None: all namespaces), in name order."""
     if resource == "nodes":
         return [node_object(world, n.name) for n in world.state.nodes]
+    if resource == "secrets":
+        inside = _in(world, namespace)
+        return [secret_object(world, n) for n in secret_names(world)] if inside else []
     if resource == "namespaces":
         return [namespace_object(world, n) for n in namespace_names(world)]
     if not _in(world, namespace):
