@@ -1,5 +1,6 @@
 """The HTTP surface: kubectl's requests routed to discovery, objects, tables and logs."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,12 +10,15 @@ from podsim.apiserver import discovery, printers
 from podsim.apiserver.clock_view import utc
 from podsim.apiserver.exec_stream import serve as serve_exec
 from podsim.apiserver.logs import log_text, parse_tail
+from podsim.apiserver.mutations import delete_pod, patch_deployment
 from podsim.apiserver.selectors import field_matcher, label_matcher
 from podsim.apiserver.status import ApiError, path_not_found
 from podsim.apiserver.store import WorldStore, get_object, list_objects
+from podsim.apiserver.watch import resource_version, watch_events
 
 Obj = dict[str, Any]
 STORE = web.AppKey("store", WorldStore)
+WATCH_TIMEOUT_S = 1800.0  # the apiserver's default --min-request-timeout
 _LIST_KINDS = {"pods": "PodList", "nodes": "NodeList", "namespaces": "NamespaceList",
                "secrets": "SecretList", "deployments": "DeploymentList",
                "replicasets": "ReplicaSetList"}
@@ -35,6 +39,9 @@ def build_app(store: WorldStore) -> web.Application:
         app.router.add_get(prefix + "/namespaces/{namespace}/{resource}/{name}", _item(group))
     app.router.add_get("/api/v1/namespaces/{namespace}/pods/{name}/log", _log)
     app.router.add_route("*", "/api/v1/namespaces/{namespace}/pods/{name}/exec", _exec)
+    app.router.add_delete("/api/v1/namespaces/{namespace}/pods/{name}", _delete_pod)
+    app.router.add_patch("/apis/apps/v1/namespaces/{namespace}/deployments/{name}",
+                         _patch_deployment)
     return app
 
 
@@ -105,22 +112,61 @@ def _table_requested(request: web.Request) -> bool:
 
 
 def _collection(group: str | None) -> Any:
-    async def handler(request: web.Request) -> web.Response:
+    async def handler(request: web.Request) -> web.StreamResponse:
         resource = _resource(request, group)
         namespace = request.match_info.get("namespace") if resource.namespaced else None
         matches = [label_matcher(request.query.get("labelSelector", "")),
                    field_matcher(resource.name, request.query.get("fieldSelector", ""))]
-        with request.app[STORE].reading() as world:
-            found = [o for o in list_objects(world, resource.name, namespace)
-                     if all(match(o) for match in matches)]
-            if _table_requested(request):
-                now = utc(world, world.now)
+        watching = request.query.get("watch") in ("true", "1")
+        with request.app[STORE].reading(save=watching) as world:
+
+            def selected() -> list[Obj]:
+                return [o for o in list_objects(world, resource.name, namespace)
+                        if all(match(o) for match in matches)]
+
+            def render(obj: Obj) -> Obj:
+                if not _table_requested(request):
+                    return obj
                 include = request.query.get("includeObject", "Metadata")
-                return _json(printers.table(resource.name, found, now, include))
-        return _json({"kind": _LIST_KINDS[resource.name], "apiVersion": resource.group_version,
-                      "metadata": {"resourceVersion": "1"}, "items": found})
+                return printers.table(resource.name, [obj], utc(world, world.now), include)
+
+            if watching:
+                events = watch_events(
+                    world, resource.kind, resource.group_version,
+                    lambda: {o["metadata"]["name"]: o for o in selected()},
+                    request.query.get("sendInitialEvents") == "true", render)
+            elif _table_requested(request):
+                include = request.query.get("includeObject", "Metadata")
+                return _json(printers.table(resource.name, selected(), utc(world, world.now),
+                                            include))
+            else:
+                return _json({"kind": _LIST_KINDS[resource.name],
+                              "apiVersion": resource.group_version,
+                              "metadata": {"resourceVersion": resource_version(world)},
+                              "items": selected()})
+        return await _stream(request, events)
 
     return handler
+
+
+async def _stream(request: web.Request, events: list[Obj]) -> web.StreamResponse:
+    """A watch's events, one JSON object per line (the world lock is no longer held); then
+    the watch stays open, as a real one does with nothing to report, until the client
+    leaves or its timeoutSeconds pass."""
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await response.prepare(request)
+    for event in events:
+        await response.write(json.dumps(event).encode() + b"\n")
+    await asyncio.sleep(_timeout_s(request.query.get("timeoutSeconds")))
+    await response.write_eof()
+    return response
+
+
+def _timeout_s(raw: str | None) -> float:
+    try:
+        return max(float(raw or WATCH_TIMEOUT_S), 0.0)
+    except ValueError:
+        raise ApiError(400, "BadRequest", f"timeoutSeconds: not a number: {raw}") from None
 
 
 def _item(group: str | None) -> Any:
@@ -149,3 +195,34 @@ async def _log(request: web.Request) -> web.Response:
 
 async def _exec(request: web.Request) -> web.StreamResponse:
     return await serve_exec(request, request.app[STORE])
+
+
+async def _body(request: web.Request) -> Obj:
+    raw = await request.read()
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as error:
+        raise ApiError(400, "BadRequest", f"the request body is not JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "BadRequest", "the request body is not a JSON object")
+    return body
+
+
+async def _delete_pod(request: web.Request) -> web.Response:
+    options = await _body(request)
+    with request.app[STORE].reading(save=True) as world:
+        return _json(delete_pod(world, request.match_info["namespace"],
+                                request.match_info["name"], options))
+
+
+async def _patch_deployment(request: web.Request) -> web.Response:
+    kind = request.headers.get("Content-Type", "")
+    if kind != "application/strategic-merge-patch+json":
+        raise ApiError(415, "UnsupportedMediaType",
+                       f"podsim: deployments take strategic merge patches only, not {kind}")
+    patch = await _body(request)
+    with request.app[STORE].reading(save=True) as world:
+        return _json(patch_deployment(world, request.match_info["namespace"],
+                                      request.match_info["name"], patch))

@@ -36,11 +36,12 @@ class Resource:
 READ = ("get", "list")
 ALL = ("all",)
 RESOURCES = (
-    Resource("", "pods", "Pod", "pod", True, READ, ("po",), ("log", "exec"), ALL),
+    Resource("", "pods", "Pod", "pod", True, (*READ, "delete"), ("po",), ("log", "exec"), ALL),
     Resource("", "nodes", "Node", "node", False, READ, ("no",)),
     Resource("", "namespaces", "Namespace", "namespace", False, READ, ("ns",)),
     Resource("", "secrets", "Secret", "secret", True, READ),
-    Resource("apps", "deployments", "Deployment", "deployment", True, READ, ("deploy",), (), ALL),
+    Resource("apps", "deployments", "Deployment", "deployment", True, (*READ, "patch"),
+             ("deploy",), (), ALL),
     Resource("apps", "replicasets", "ReplicaSet", "replicaset", True, READ, ("rs",), (), ALL),
 )
 GROUPS = ("apps",)

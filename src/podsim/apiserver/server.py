@@ -37,8 +37,10 @@ class ApiServer:
         return self
 
     async def _start(self) -> None:
+        # Handlers are cancelled when their client goes away: an idle watch ends then.
         self._runner = web.AppRunner(build_app(WorldStore(self.world_root)),
-                                     access_log=None, handle_signals=False)
+                                     access_log=None, handle_signals=False,
+                                     handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, HOST, 0)
         await site.start()

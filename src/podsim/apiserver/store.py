@@ -11,6 +11,11 @@ from pathlib import Path
 
 from podsim.apiserver import objects
 from podsim.apiserver.cluster_objects import namespace_names, namespace_object, node_object
+from podsim.apiserver.deployment_objects import (
+    deployment_object,
+    replicaset_hashes,
+    replicaset_object,
+)
 from podsim.apiserver.secrets import secret_names, secret_object
 from podsim.apiserver.status import not_found, world_unavailable
 from podsim.errors import WorldError
@@ -58,9 +63,9 @@ def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj
     if resource == "pods":
         found = [objects.pod_object(world, p) for p in world.state.pods]
     elif resource == "deployments":
-        found = [objects.deployment_object(world)]
+        found = [deployment_object(world)]
     elif resource == "replicasets":
-        found = [objects.replicaset_object(world, h) for h in objects.replicaset_hashes(world)]
+        found = [replicaset_object(world, h) for h in replicaset_hashes(world)]
     else:
         raise ValueError(f"no store for resource {resource!r}")
     return sorted(found, key=lambda o: str(o["metadata"]["name"]))
