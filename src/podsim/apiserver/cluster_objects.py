@@ -2,6 +2,7 @@
 
 from podsim.apiserver.clock_view import stamp
 from podsim.apiserver.objects import Obj, node_ip, uid
+from podsim.apiserver.status import ApiError
 from podsim.world import World
 
 KUBELET_VERSION = "v1.37.1"
@@ -28,8 +29,20 @@ def namespace_object(world: World, name: str) -> Obj:
 
 # -- Node --------------------------------------------------------------------------------
 def node_object(world: World, name: str) -> Obj:
+    """A failed node keeps its Ready condition until the node controller notices (its
+    not-ready step in the trace); then Ready is Unknown and the node is tainted."""
     node = next(n for n in world.state.nodes if n.name == name)
-    ready = "True" if node.ready else "Unknown"
+    noticed = not node.ready and any(
+        e.data.get("node") == name and (node.failed_at is None or e.t >= node.failed_at)
+        for e in world.trace.of_kind("node.not-ready"))
+    condition: Obj = {"type": "Ready", "status": "True", "reason": "KubeletReady",
+                      "message": "kubelet is posting ready status"}
+    spec: Obj = {}
+    if noticed:
+        condition = {"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown",
+                     "message": "Kubelet stopped posting node status."}
+        spec["taints"] = [{"key": "node.kubernetes.io/unreachable", "effect": effect}
+                          for effect in ("NoSchedule", "NoExecute")]
     return {
         "kind": "Node", "apiVersion": "v1",
         "metadata": {
@@ -37,10 +50,9 @@ def node_object(world: World, name: str) -> Obj:
             "creationTimestamp": stamp(world, 0.0),
             "labels": {"kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux"},
         },
-        "spec": {},
+        "spec": spec,
         "status": {
-            "conditions": [{"type": "Ready", "status": ready,
-                            "reason": "KubeletReady" if node.ready else "NodeStatusUnknown"}],
+            "conditions": [condition],
             "addresses": [{"type": "InternalIP", "address": node_ip(world, node.name)},
                           {"type": "Hostname", "address": node.name}],
             "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "osImage": "Debian GNU/Linux 12",
@@ -48,3 +60,14 @@ def node_object(world: World, name: str) -> Obj:
                          "operatingSystem": "linux", "architecture": "amd64"},
         },
     }
+
+
+def kubelet_unreachable(world: World, node: str, path: str) -> ApiError:
+    """What the apiserver answers when it cannot dial the node's kubelet."""
+    ip = node_ip(world, node)
+    return ApiError(500, "", f'{path.format(kubelet=f"https://{ip}:10250")}'
+                    f"dial tcp {ip}:10250: i/o timeout")
+
+
+def kubelet_reachable(world: World, node: str) -> bool:
+    return any(n.name == node and n.ready for n in world.state.nodes)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
+from podsim.apiserver.cluster_objects import kubelet_reachable, kubelet_unreachable
 from podsim.apiserver.container import Command, command_for
 from podsim.apiserver.status import ApiError, bad_request, not_found
 from podsim.apiserver.store import WorldStore
@@ -30,6 +31,8 @@ def prepare(world: World, namespace: str, name: str, query: dict[str, list[str]]
     container = (query.get("container") or [pod.container.name])[0]
     if container != pod.container.name:
         raise bad_request(f"container {container} is not valid for pod {pod.name}")
+    if not kubelet_reachable(world, pod.node):
+        raise kubelet_unreachable(world, pod.node, "error dialing backend: ")
     if pod.phase in ("Succeeded", "Failed"):
         raise bad_request("cannot exec into a container in a completed pod; "
                           f"current phase is {pod.phase}")

@@ -4,6 +4,7 @@ Which instance's lines are served follows the kubelet: `previous` is the instanc
 the current one, and a container that never ran has no log yet (a BadRequest).
 """
 
+from podsim.apiserver.cluster_objects import kubelet_reachable, kubelet_unreachable
 from podsim.apiserver.status import bad_request, not_found
 from podsim.state import Pod
 from podsim.world import World
@@ -19,6 +20,12 @@ def log_text(
     c = pod.container
     if container not in (None, "", c.name):
         raise bad_request(f"container {container} is not valid for pod {pod.name}")
+    if not kubelet_reachable(world, pod.node):
+        query = "&".join(part for part, wanted in (
+            ("previous=true", previous), (f"tailLines={tail_lines}", tail_lines is not None))
+            if wanted)
+        raise kubelet_unreachable(world, pod.node, 'Get "{kubelet}/containerLogs/'
+                                  f'{namespace}/{name}/{c.name}{"?" if query else ""}{query}": ')
     lines = _lines(pod, previous)
     if tail_lines is not None:
         lines = lines[max(len(lines) - tail_lines, 0):]

@@ -155,8 +155,8 @@ NODE_COLUMNS = (NAME, Column("Status"), Column("Roles"), AGE, Column("Version"),
 
 def node_cells(obj: Obj, now: datetime) -> Cells:
     status = obj["status"]
-    ready = next((c["status"] for c in status["conditions"] if c["type"] == "Ready"), "")
-    state = {"True": "Ready", "False": "NotReady"}.get(ready, "Unknown")
+    ready = next((c["status"] for c in status["conditions"] if c["type"] == "Ready"), None)
+    state = "Unknown" if ready is None else "Ready" if ready == "True" else "NotReady"
     if obj["spec"].get("unschedulable"):
         state += ",SchedulingDisabled"
     addresses = {a["type"]: a["address"] for a in status.get("addresses", [])}

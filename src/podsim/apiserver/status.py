@@ -26,9 +26,10 @@ class ApiError(Exception):
             "metadata": {},
             "status": "Failure",
             "message": self.message,
-            "reason": self.reason,
             "code": self.code,
         }
+        if self.reason:  # without one, kubectl prints "Error from server: <message>"
+            body["reason"] = self.reason
         if self.details is not None:
             body["details"] = self.details
         return body
