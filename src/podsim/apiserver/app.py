@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -15,12 +16,13 @@ from podsim.apiserver.selectors import field_matcher, label_matcher
 from podsim.apiserver.status import ApiError, path_not_found
 from podsim.apiserver.store import WorldStore, get_object, list_objects
 from podsim.apiserver.watch import resource_version, watch_events
+from podsim.world import World
 
 Obj = dict[str, Any]
 STORE = web.AppKey("store", WorldStore)
 WATCH_TIMEOUT_S = 1800.0  # the apiserver's default --min-request-timeout
 _LIST_KINDS = {"pods": "PodList", "nodes": "NodeList", "namespaces": "NamespaceList",
-               "secrets": "SecretList", "deployments": "DeploymentList",
+               "secrets": "SecretList", "events": "EventList", "deployments": "DeploymentList",
                "replicasets": "ReplicaSetList"}
 
 
@@ -106,6 +108,17 @@ def _resource(request: web.Request, group: str | None) -> discovery.Resource:
     return found
 
 
+def _wall_now() -> datetime:
+    """The wall clock: what events' timestamps are mapped against."""
+    return datetime.now(UTC)
+
+
+def _now(world: World, resource: discovery.Resource, wall_now: datetime) -> datetime:
+    """What printers measure ages from: virtual now, or for events (whose timestamps are
+    mapped onto the wall clock) the wall clock they were mapped against."""
+    return wall_now if resource.name == "events" else utc(world, world.now)
+
+
 def _table_requested(request: web.Request) -> bool:
     first = request.headers.get("Accept", "").split(",")[0].replace(" ", "")
     return "as=Table" in first and "g=meta.k8s.io" in first
@@ -118,17 +131,19 @@ def _collection(group: str | None) -> Any:
         matches = [label_matcher(request.query.get("labelSelector", "")),
                    field_matcher(resource.name, request.query.get("fieldSelector", ""))]
         watching = request.query.get("watch") in ("true", "1")
+        wall_now = _wall_now()
         with request.app[STORE].reading(save=watching) as world:
 
             def selected() -> list[Obj]:
-                return [o for o in list_objects(world, resource.name, namespace)
+                return [o for o in list_objects(world, resource.name, namespace, wall_now)
                         if all(match(o) for match in matches)]
 
             def render(obj: Obj) -> Obj:
                 if not _table_requested(request):
                     return obj
                 include = request.query.get("includeObject", "Metadata")
-                return printers.table(resource.name, [obj], utc(world, world.now), include)
+                return printers.table(resource.name, [obj], _now(world, resource, wall_now),
+                                      include)
 
             if watching:
                 events = watch_events(
@@ -137,8 +152,8 @@ def _collection(group: str | None) -> Any:
                     request.query.get("sendInitialEvents") == "true", render)
             elif _table_requested(request):
                 include = request.query.get("includeObject", "Metadata")
-                return _json(printers.table(resource.name, selected(), utc(world, world.now),
-                                            include))
+                return _json(printers.table(resource.name, selected(),
+                                            _now(world, resource, wall_now), include))
             else:
                 return _json({"kind": _LIST_KINDS[resource.name],
                               "apiVersion": resource.group_version,
@@ -173,10 +188,12 @@ def _item(group: str | None) -> Any:
     async def handler(request: web.Request) -> web.Response:
         resource = _resource(request, group)
         namespace = request.match_info.get("namespace") if resource.namespaced else None
+        wall_now = _wall_now()
         with request.app[STORE].reading() as world:
-            obj = get_object(world, resource.name, namespace, request.match_info["name"])
+            obj = get_object(world, resource.name, namespace, request.match_info["name"],
+                             wall_now)
             if _table_requested(request):
-                now = utc(world, world.now)
+                now = _now(world, resource, wall_now)
                 include = request.query.get("includeObject", "Metadata")
                 return _json(printers.table(resource.name, [obj], now, include))
         return _json(obj)

@@ -40,6 +40,7 @@ RESOURCES = (
     Resource("", "nodes", "Node", "node", False, READ, ("no",)),
     Resource("", "namespaces", "Namespace", "namespace", False, READ, ("ns",)),
     Resource("", "secrets", "Secret", "secret", True, READ),
+    Resource("", "events", "Event", "event", True, READ, ("ev",)),
     Resource("apps", "deployments", "Deployment", "deployment", True, (*READ, "patch"),
              ("deploy",), (), ALL),
     Resource("apps", "replicasets", "ReplicaSet", "replicaset", True, READ, ("rs",), (), ALL),

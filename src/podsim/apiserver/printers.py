@@ -186,6 +186,26 @@ def secret_cells(obj: Obj, now: datetime) -> Cells:
             _since(now, obj["metadata"].get("creationTimestamp"))]
 
 
+EVENT_COLUMNS = (Column("Last Seen"), Column("Type"), Column("Reason"), Column("Object"),
+                 Column("Subobject", priority=1), Column("Source", priority=1),
+                 Column("Message"), Column("First Seen", priority=1),
+                 Column("Count", "integer", priority=1), Column("Name", priority=1))
+
+
+def event_cells(obj: Obj, now: datetime) -> Cells:
+    """printEvent; `now` is the moment its (wall-mapped) timestamps are measured from."""
+    involved = obj["involvedObject"]
+    target = involved.get("kind", "").lower()
+    if involved.get("name"):
+        target += f"/{involved['name']}"
+    source = obj.get("source", {})
+    origin = ", ".join(v for v in (source.get("component", ""), source.get("host", "")) if v)
+    return [_since(now, obj.get("lastTimestamp")), obj.get("type", ""), obj.get("reason", ""),
+            target, involved.get("fieldPath", ""), origin, obj.get("message", "").strip(),
+            _since(now, obj.get("firstTimestamp")), obj.get("count", 0),
+            obj["metadata"]["name"]]
+
+
 # -- the Table ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Printer:
@@ -201,6 +221,7 @@ PRINTERS = {
     "nodes": Printer(NODE_COLUMNS, node_cells),
     "namespaces": Printer(NAMESPACE_COLUMNS, namespace_cells),
     "secrets": Printer(SECRET_COLUMNS, secret_cells),
+    "events": Printer(EVENT_COLUMNS, event_cells),
 }
 
 

@@ -24,6 +24,13 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
              "spec.restartPolicy": ("spec", "restartPolicy"),
              "spec.serviceAccountName": ("spec", "serviceAccountName"),
              "status.phase": ("status", "phase"), "status.podIP": ("status", "podIP")},
+    "events": {"metadata.name": ("metadata", "name"),
+               "metadata.namespace": ("metadata", "namespace"),
+               **{f"involvedObject.{key}": ("involvedObject", key) for key in (
+                   "kind", "namespace", "name", "uid", "apiVersion", "resourceVersion",
+                   "fieldPath")},
+               "reason": ("reason",), "reportingComponent": ("reportingComponent",),
+               "source": ("source", "component"), "type": ("type",)},
 }
 _DEFAULT_FIELDS = {"metadata.name": ("metadata", "name"),
                    "metadata.namespace": ("metadata", "namespace")}

@@ -7,6 +7,7 @@ reloads whatever another process saved since, so kubectl sees every change at on
 import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from podsim.apiserver import objects
@@ -16,6 +17,7 @@ from podsim.apiserver.deployment_objects import (
     replicaset_hashes,
     replicaset_object,
 )
+from podsim.apiserver.events import event_objects
 from podsim.apiserver.secrets import secret_names, secret_object
 from podsim.apiserver.status import not_found, world_unavailable
 from podsim.errors import WorldError
@@ -49,8 +51,11 @@ def _in(world: World, namespace: str | None) -> bool:
     return namespace is None or namespace == world.manifest.namespace
 
 
-def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj]:
-    """Every object of `resource` in `namespace` (None: all namespaces), in name order."""
+def list_objects(
+    world: World, resource: str, namespace: str | None, wall_now: datetime | None = None
+) -> list[Obj]:
+    """Every object of `resource` in `namespace` (None: all namespaces), in name order;
+    `wall_now` is the wall-clock moment events' timestamps are mapped against."""
     if resource == "nodes":
         return [node_object(world, n.name) for n in world.state.nodes]
     if resource == "secrets":
@@ -60,6 +65,8 @@ def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj
         return [namespace_object(world, n) for n in namespace_names(world)]
     if not _in(world, namespace):
         return []
+    if resource == "events":
+        return event_objects(world, wall_now)
     if resource == "pods":
         found = [objects.pod_object(world, p) for p in world.state.pods]
     elif resource == "deployments":
@@ -71,8 +78,11 @@ def list_objects(world: World, resource: str, namespace: str | None) -> list[Obj
     return sorted(found, key=lambda o: str(o["metadata"]["name"]))
 
 
-def get_object(world: World, resource: str, namespace: str | None, name: str) -> Obj:
-    for obj in list_objects(world, resource, namespace):
+def get_object(
+    world: World, resource: str, namespace: str | None, name: str,
+    wall_now: datetime | None = None,
+) -> Obj:
+    for obj in list_objects(world, resource, namespace, wall_now):
         if obj["metadata"]["name"] == name:
             return obj
     group = "apps" if resource in ("deployments", "replicasets") else ""

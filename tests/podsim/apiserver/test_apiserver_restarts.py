@@ -43,6 +43,26 @@ def test_logs_serve_the_current_and_the_previous_instance(
     assert (tail.code, tail.out) == (0, f"{current[-1]}\n")
 
 
+def test_events_age_in_virtual_time_in_get_and_in_describe(
+    world: World, kubectl: Kubectl
+) -> None:
+    name, ns = world.pod().name, world.manifest.namespace
+    image = world.manifest.image
+    assert kubectl("get", "events", "--no-headers").out.splitlines()[:2] == [
+        f"3m50s   Normal   Scheduled   pod/{name}   "
+        f"Successfully assigned {ns}/{name} to sandbox-worker-1",
+        f'30s     Normal   Pulling     pod/{name}   Pulling image "{image}"',
+    ]
+    described = kubectl("describe", "pod", name).out
+    events = described[described.index("\nEvents:\n"):].splitlines()
+    assert events[4:6] == [
+        f"  Normal  Scheduled  3m50s                default-scheduler  "
+        f"Successfully assigned {ns}/{name} to sandbox-worker-1",
+        "  Normal  Pulling    30s (x2 over 3m50s)  kubelet            "
+        f'spec.containers{{codeforphilly}}: Pulling image "{image}"',
+    ]
+
+
 def test_changes_saved_by_another_process_are_served_at_once(
     world: World, kubectl: Kubectl
 ) -> None:
