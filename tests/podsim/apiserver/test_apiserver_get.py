@@ -75,6 +75,17 @@ def test_deployments_replicasets_and_nodes_use_their_printers(
         ["sandbox-worker-1", "Ready"], ["sandbox-worker-2", "Ready"]]
 
 
+def test_describe_deploy_reads_the_defaulted_deployment_and_its_replicaset(
+    world: World, kubectl: Kubectl
+) -> None:
+    lines = kubectl("describe", "deploy", "codeforphilly").out.splitlines()
+    assert "Replicas:           1 desired | 1 updated | 1 total | 1 available | 0 unavailable" \
+        in lines
+    assert "    Port:       3001/TCP (http)" in lines
+    assert (f"NewReplicaSet:   codeforphilly-{world.pod().replicaset} (1/1 replicas created)"
+            in lines)
+
+
 def test_missing_objects_are_kubectls_not_found(kubectl: Kubectl) -> None:
     result = kubectl("get", "pod", "nope")
     assert (result.code, result.out) == (1, "")
