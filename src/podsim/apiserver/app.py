@@ -21,9 +21,6 @@ from podsim.world import World
 Obj = dict[str, Any]
 STORE = web.AppKey("store", WorldStore)
 WATCH_TIMEOUT_S = 1800.0  # the apiserver's default --min-request-timeout
-_LIST_KINDS = {"pods": "PodList", "nodes": "NodeList", "namespaces": "NamespaceList",
-               "secrets": "SecretList", "events": "EventList", "deployments": "DeploymentList",
-               "replicasets": "ReplicaSetList"}
 
 
 def build_app(store: WorldStore) -> web.Application:
@@ -33,8 +30,8 @@ def build_app(store: WorldStore) -> web.Application:
     app.router.add_get("/api", _core_groups)
     app.router.add_get("/apis", _named_groups)
     app.router.add_get("/api/v1", _core_resources)
-    app.router.add_get("/apis/{group}/v1", _group_resources)
-    for prefix, group in (("/api/v1", ""), ("/apis/{group}/v1", None)):
+    app.router.add_get("/apis/{group}/{version}", _group_resources)
+    for prefix, group in (("/api/v1", ""), ("/apis/{group}/{version}", None)):
         app.router.add_get(prefix + "/{resource}", _collection(group))
         app.router.add_get(prefix + "/namespaces/{namespace}/{resource}", _collection(group))
         app.router.add_get(prefix + "/{resource}/{name}", _item(group))
@@ -83,7 +80,7 @@ async def _core_groups(request: web.Request) -> web.Response:
 async def _named_groups(request: web.Request) -> web.Response:
     version = discovery.wants_aggregated(request.headers.get("Accept", ""))
     if version:
-        return _json(discovery.aggregated(discovery.GROUPS, version),
+        return _json(discovery.aggregated(tuple(discovery.GROUPS), version),
                      content_type=discovery.AGGREGATED.format(version=version))
     return _json(discovery.group_list())
 
@@ -94,7 +91,7 @@ async def _core_resources(request: web.Request) -> web.Response:
 
 async def _group_resources(request: web.Request) -> web.Response:
     group = request.match_info["group"]
-    if group not in discovery.GROUPS:
+    if discovery.GROUPS.get(group) != request.match_info["version"]:
         raise path_not_found()
     return _json(discovery.resource_list(group))
 
@@ -103,7 +100,7 @@ async def _group_resources(request: web.Request) -> web.Response:
 def _resource(request: web.Request, group: str | None) -> discovery.Resource:
     group = request.match_info.get("group", "") if group is None else group
     found = discovery.find(group, request.match_info["resource"])
-    if found is None:
+    if found is None or request.match_info.get("version", "v1") != found.version:
         raise path_not_found()
     return found
 
@@ -129,20 +126,20 @@ def _collection(group: str | None) -> Any:
         resource = _resource(request, group)
         namespace = request.match_info.get("namespace") if resource.namespaced else None
         matches = [label_matcher(request.query.get("labelSelector", "")),
-                   field_matcher(resource.name, request.query.get("fieldSelector", ""))]
+                   field_matcher(resource.key, request.query.get("fieldSelector", ""))]
         watching = request.query.get("watch") in ("true", "1")
         wall_now = _wall_now()
         with request.app[STORE].reading(save=watching) as world:
 
             def selected() -> list[Obj]:
-                return [o for o in list_objects(world, resource.name, namespace, wall_now)
+                return [o for o in list_objects(world, resource.key, namespace, wall_now)
                         if all(match(o) for match in matches)]
 
             def render(obj: Obj) -> Obj:
                 if not _table_requested(request):
                     return obj
                 include = request.query.get("includeObject", "Metadata")
-                return printers.table(resource.name, [obj], _now(world, resource, wall_now),
+                return printers.table(resource.key, [obj], _now(world, resource, wall_now),
                                       include)
 
             if watching:
@@ -152,10 +149,10 @@ def _collection(group: str | None) -> Any:
                     request.query.get("sendInitialEvents") == "true", render)
             elif _table_requested(request):
                 include = request.query.get("includeObject", "Metadata")
-                return _json(printers.table(resource.name, selected(),
+                return _json(printers.table(resource.key, selected(),
                                             _now(world, resource, wall_now), include))
             else:
-                return _json({"kind": _LIST_KINDS[resource.name],
+                return _json({"kind": f"{resource.kind}List",
                               "apiVersion": resource.group_version,
                               "metadata": {"resourceVersion": resource_version(world)},
                               "items": selected()})
@@ -190,12 +187,12 @@ def _item(group: str | None) -> Any:
         namespace = request.match_info.get("namespace") if resource.namespaced else None
         wall_now = _wall_now()
         with request.app[STORE].reading() as world:
-            obj = get_object(world, resource.name, namespace, request.match_info["name"],
+            obj = get_object(world, resource.key, namespace, request.match_info["name"],
                              wall_now)
             if _table_requested(request):
                 now = _now(world, resource, wall_now)
                 include = request.query.get("includeObject", "Metadata")
-                return _json(printers.table(resource.name, [obj], now, include))
+                return _json(printers.table(resource.key, [obj], now, include))
         return _json(obj)
 
     return handler

@@ -29,10 +29,21 @@ class Resource:
     categories: tuple[str, ...] = ()  # "all": listed by `kubectl get all`
 
     @property
+    def version(self) -> str:
+        return GROUPS.get(self.group, "v1")
+
+    @property
     def group_version(self) -> str:
-        return f"{self.group}/v1" if self.group else "v1"
+        return f"{self.group}/{self.version}" if self.group else "v1"
+
+    @property
+    def key(self) -> str:
+        """What the store and printers know it by: `pods`, or `pods.metrics.k8s.io`."""
+        return f"{self.name}.{self.group}" if self.group not in ("", "apps") else self.name
 
 
+METRICS = "metrics.k8s.io"
+GROUPS = {"apps": "v1", METRICS: "v1beta1"}  # named groups and the one version each serves
 READ = ("get", "list")
 ALL = ("all",)
 RESOURCES = (
@@ -44,8 +55,9 @@ RESOURCES = (
     Resource("apps", "deployments", "Deployment", "deployment", True, (*READ, "patch"),
              ("deploy",), (), ALL),
     Resource("apps", "replicasets", "ReplicaSet", "replicaset", True, READ, ("rs",), (), ALL),
+    Resource(METRICS, "pods", "PodMetrics", "", True, READ),
+    Resource(METRICS, "nodes", "NodeMetrics", "", False, READ),
 )
-GROUPS = ("apps",)
 
 
 def wants_aggregated(accept: str) -> str | None:
@@ -60,14 +72,15 @@ def wants_aggregated(accept: str) -> str | None:
 def _resource_entry(r: Resource) -> Obj:
     return {
         "resource": r.name,
-        "responseKind": {"group": r.group, "version": "v1", "kind": r.kind},
+        "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
         "scope": "Namespaced" if r.namespaced else "Cluster",
         "singularResource": r.singular,
         "verbs": list(r.verbs),
         **({"shortNames": list(r.short_names)} if r.short_names else {}),
         **({"categories": list(r.categories)} if r.categories else {}),
         "subresources": [
-            {"subresource": sub, "responseKind": {"group": "", "version": "v1", "kind": r.kind},
+            {"subresource": sub, "responseKind": {"group": "", "version": r.version,
+                                                   "kind": r.kind},
              "verbs": ["get"]}
             for sub in r.subresources
         ],
@@ -82,7 +95,8 @@ def aggregated(group_names: tuple[str, ...], version: str) -> Obj:
         items.append({
             "metadata": {"name": group, "creationTimestamp": None} if group
             else {"creationTimestamp": None},
-            "versions": [{"version": "v1", "resources": resources, "freshness": "Current"}],
+            "versions": [{"version": GROUPS.get(group, "v1"), "resources": resources,
+                          "freshness": "Current"}],
         })
     return {"kind": "APIGroupDiscoveryList", "apiVersion": f"apidiscovery.k8s.io/{version}",
             "metadata": {}, "items": items}
@@ -95,14 +109,14 @@ def api_versions(server_address: str) -> Obj:
 
 def group_list() -> Obj:
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}}
-        for g in GROUPS
+        {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
+         "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v}}
+        for g, v in GROUPS.items()
     ]}
 
 
 def resource_list(group: str) -> Obj:
-    """APIResourceList for one group's v1 (subresources as `pods/log` entries)."""
+    """APIResourceList for one group's version (subresources as `pods/log` entries)."""
     entries: list[Obj] = []
     for r in (r for r in RESOURCES if r.group == group):
         entry: Obj = {"name": r.name, "singularName": r.singular, "namespaced": r.namespaced,
@@ -115,7 +129,7 @@ def resource_list(group: str) -> Obj:
         entries += [{"name": f"{r.name}/{sub}", "singularName": "", "namespaced": r.namespaced,
                      "kind": r.kind, "verbs": ["get"]} for sub in r.subresources]
     return {"kind": "APIResourceList", "apiVersion": "v1",
-            "groupVersion": f"{group}/v1" if group else "v1", "resources": entries}
+            "groupVersion": f"{group}/{GROUPS[group]}" if group else "v1", "resources": entries}
 
 
 def find(group: str, name: str) -> Resource | None:

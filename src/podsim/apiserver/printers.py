@@ -214,6 +214,8 @@ class Printer:
     row_conditions: Callable[[Obj], list[Obj]] = lambda _obj: []
 
 
+DEFAULT = Printer((NAME, AGE), lambda obj, now: [
+    obj["metadata"]["name"], _since(now, obj["metadata"].get("creationTimestamp"))])
 PRINTERS = {
     "pods": Printer(POD_COLUMNS, pod_cells, _pod_row_conditions),
     "deployments": Printer(DEPLOYMENT_COLUMNS, deployment_cells),
@@ -227,7 +229,7 @@ PRINTERS = {
 
 def table(resource: str, objects: list[Obj], now: datetime, include: str) -> Obj:
     """A meta.k8s.io/v1 Table; `include` is the includeObject parameter."""
-    printer = PRINTERS[resource]
+    printer = PRINTERS.get(resource, DEFAULT)
     rows = []
     for obj in objects:
         row: Obj = {"cells": printer.cells(obj, now)}

@@ -18,6 +18,7 @@ from podsim.apiserver.deployment_objects import (
     replicaset_object,
 )
 from podsim.apiserver.events import event_objects
+from podsim.apiserver.metrics import pod_metrics, pod_metrics_missing
 from podsim.apiserver.secrets import secret_names, secret_object
 from podsim.apiserver.status import not_found, world_unavailable
 from podsim.errors import WorldError
@@ -65,6 +66,10 @@ def list_objects(
         return [namespace_object(world, n) for n in namespace_names(world)]
     if not _in(world, namespace):
         return []
+    if resource == "pods.metrics.k8s.io":
+        return pod_metrics(world, namespace)
+    if resource == "nodes.metrics.k8s.io":
+        return []  # node usage is not simulated: kubectl reports the nodes without metrics
     if resource == "events":
         return event_objects(world, wall_now)
     if resource == "pods":
@@ -85,5 +90,7 @@ def get_object(
     for obj in list_objects(world, resource, namespace, wall_now):
         if obj["metadata"]["name"] == name:
             return obj
+    if resource == "pods.metrics.k8s.io":
+        raise pod_metrics_missing(namespace or "", name)
     group = "apps" if resource in ("deployments", "replicasets") else ""
     raise not_found(resource, name, group)

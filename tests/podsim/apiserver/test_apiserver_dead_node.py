@@ -1,5 +1,5 @@
 """A pod on a node that stopped responding: the node turns NotReady once the controller
-notices, and verbs that need its kubelet (logs, exec) fail as the apiserver reports it."""
+notices, and verbs that need its kubelet (logs, exec, top) fail as the apiserver reports it."""
 
 import pytest
 from apiserver_rig import NS, Kubectl
@@ -37,3 +37,11 @@ def test_logs_and_exec_cannot_reach_the_kubelet(world: World, kubectl: Kubectl) 
     shell = kubectl("exec", pod.name, "--", "env")
     assert (shell.code, shell.out) == (1, "")
     assert shell.err.endswith("error dialing backend: dial tcp 172.18.0.2:10250: i/o timeout\n")
+
+
+def test_top_has_no_metrics_for_a_pod_on_the_dead_node(world: World, kubectl: Kubectl) -> None:
+    pod = world.pods()[0]
+    result = kubectl("top", "pods")
+    assert (result.code, result.out) == (1, "")
+    # kubectl measures the age in this message itself, from the wall clock.
+    assert result.err.startswith(f"error: Metrics not available for pod {NS}/{pod.name}, age: ")

@@ -37,6 +37,7 @@ def lookalike(world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -
     "get pods", "get pods -o wide", "get deploy", "get pods -o name", "get pod nope",
     "get pods -n wrong", "logs POD --tail=3", "logs POD --previous --tail=2", "logs nope",
     "get pod POD -o jsonpath={.status.containerStatuses[0].lastState.terminated.reason}",
+    "top pods", "top pod nope",
 ])
 def test_both_print_the_same(
     argv: str, world: World, kubectl: Kubectl, lookalike: Kubectl
