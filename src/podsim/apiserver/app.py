@@ -1,4 +1,5 @@
-"""The HTTP surface: kubectl's requests routed to discovery, objects, tables and logs."""
+"""The HTTP surface: kubectl's requests routed to discovery, objects and tables, watches,
+logs, exec, and the two changes operators make (delete a pod, restart the rollout)."""
 
 import asyncio
 import json
@@ -16,6 +17,7 @@ from podsim.apiserver.selectors import field_matcher, label_matcher
 from podsim.apiserver.status import ApiError, path_not_found
 from podsim.apiserver.store import WorldStore, get_object, list_objects
 from podsim.apiserver.watch import resource_version, watch_events
+from podsim.errors import WorldError
 from podsim.world import World
 
 Obj = dict[str, Any]
@@ -58,6 +60,8 @@ async def _statuses(request: web.Request, handler: Any) -> web.StreamResponse:
         return _json(error.status(), error.code)
     except web.HTTPNotFound:
         return _json(path_not_found().status(), 404)
+    except WorldError as error:  # the world refused an operation it was asked for
+        return _json(ApiError(500, "InternalError", f"podsim: {error}").status(), 500)
     except web.HTTPMethodNotAllowed as error:
         message = f"the server does not allow this method on the requested resource: {error}"
         return _json(ApiError(405, "MethodNotAllowed", message).status(), 405)
@@ -129,7 +133,7 @@ def _collection(group: str | None) -> Any:
                    field_matcher(resource.key, request.query.get("fieldSelector", ""))]
         watching = request.query.get("watch") in ("true", "1")
         wall_now = _wall_now()
-        with request.app[STORE].reading(save=watching) as world:
+        with request.app[STORE].session(save=watching) as world:
 
             def selected() -> list[Obj]:
                 return [o for o in list_objects(world, resource.key, namespace, wall_now)
@@ -186,7 +190,7 @@ def _item(group: str | None) -> Any:
         resource = _resource(request, group)
         namespace = request.match_info.get("namespace") if resource.namespaced else None
         wall_now = _wall_now()
-        with request.app[STORE].reading() as world:
+        with request.app[STORE].session() as world:
             obj = get_object(world, resource.key, namespace, request.match_info["name"],
                              wall_now)
             if _table_requested(request):
@@ -200,7 +204,7 @@ def _item(group: str | None) -> Any:
 
 async def _log(request: web.Request) -> web.Response:
     query = request.query
-    with request.app[STORE].reading() as world:
+    with request.app[STORE].session() as world:
         text = log_text(world, request.match_info["namespace"], request.match_info["name"],
                         query.get("container"), query.get("previous") == "true",
                         parse_tail(query.get("tailLines")))
@@ -226,7 +230,7 @@ async def _body(request: web.Request) -> Obj:
 
 async def _delete_pod(request: web.Request) -> web.Response:
     options = await _body(request)
-    with request.app[STORE].reading(save=True) as world:
+    with request.app[STORE].session(save=True) as world:
         return _json(delete_pod(world, request.match_info["namespace"],
                                 request.match_info["name"], options))
 
@@ -237,6 +241,6 @@ async def _patch_deployment(request: web.Request) -> web.Response:
         raise ApiError(415, "UnsupportedMediaType",
                        f"podsim: deployments take strategic merge patches only, not {kind}")
     patch = await _body(request)
-    with request.app[STORE].reading(save=True) as world:
+    with request.app[STORE].session(save=True) as world:
         return _json(patch_deployment(world, request.match_info["namespace"],
                                       request.match_info["name"], patch))

@@ -48,7 +48,7 @@ def prepare(world: World, namespace: str, name: str, query: dict[str, list[str]]
 
 async def serve(request: web.Request, store: WorldStore) -> web.StreamResponse:
     query = {key: request.query.getall(key) for key in request.query}
-    with store.reading() as world:
+    with store.session() as world:
         command = prepare(world, request.match_info["namespace"],
                           request.match_info["name"], query)
     if request.method != "GET" or request.headers.get("Upgrade", "").lower() != "websocket":
@@ -84,18 +84,22 @@ async def _run(
     )
     assert process.stdout is not None and process.stderr is not None
     feeding = asyncio.create_task(_feed(ws, process.stdin)) if with_stdin else None
-    if command.stream:
-        await asyncio.gather(_pump(process.stdout, STDOUT, send),
-                             _pump(process.stderr, STDERR, send))
-    else:
-        out, err = await asyncio.gather(process.stdout.read(), process.stderr.read())
-        for channel, data in ((STDOUT, out), (STDERR, err)):
-            if data:
-                await send(channel, command.unmap(data))
-    code = await process.wait()
-    if feeding is not None:
-        feeding.cancel()
-    return code
+    try:
+        if command.stream:
+            await asyncio.gather(_pump(process.stdout, STDOUT, send),
+                                 _pump(process.stderr, STDERR, send))
+        else:
+            out, err = await asyncio.gather(process.stdout.read(), process.stderr.read())
+            for channel, data in ((STDOUT, out), (STDERR, err)):
+                if data:
+                    await send(channel, command.unmap(data))
+        return await process.wait()
+    finally:  # also when kubectl went away mid-command and the handler is cancelled
+        if feeding is not None:
+            feeding.cancel()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 async def _pump(

@@ -34,18 +34,18 @@ class WorldStore:
         self._lock = threading.Lock()  # one reader at a time shares the World object
 
     @contextlib.contextmanager
-    def reading(self, save: bool = False) -> Iterator[World]:
-        """The world, consistent for the duration of the block; a Status if unreadable.
-        Requests that change it pass save=True, so the changes are saved at the end."""
-        with self._lock:
+    def session(self, save: bool = False) -> Iterator[World]:
+        """The world under its lock, reloaded if another process saved since; requests
+        that change it pass save=True. A world that cannot be opened is one clear Status."""
+        with self._lock, contextlib.ExitStack() as stack:
             try:
                 if self._world is None:
                     self._world = World.open(self.root)
-                with self._world.transaction(save=save) as world:
-                    yield world
+                world = stack.enter_context(self._world.transaction(save=save))
             except (WorldError, OSError) as error:
                 self._world = None  # reopen next time: the directory may come back
                 raise world_unavailable(str(error)) from None
+            yield world
 
 
 def _in(world: World, namespace: str | None) -> bool:
