@@ -5,6 +5,7 @@ sandbox can start it, point kubectl at `url`, and stop it; `main` serves in the 
 """
 
 import asyncio
+import contextlib
 import sys
 import threading
 from pathlib import Path
@@ -72,5 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with ApiServer(Path(args[0])) as server:
         print(server.url, flush=True)
-        threading.Event().wait()
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
     return 0
