@@ -6,6 +6,8 @@ from podsim.apiserver.status import ApiError
 from podsim.world import World
 
 KUBELET_VERSION = "v1.37.1"
+# Each simulated node: a small worker (kind's default pod limit).
+NODE_CAPACITY = {"cpu": "4", "memory": "8Gi", "ephemeral-storage": "100Gi", "pods": "110"}
 
 
 # -- Namespace --------------------------------------------------------------------------
@@ -35,12 +37,18 @@ def node_object(world: World, name: str) -> Obj:
     noticed = not node.ready and any(
         e.data.get("node") == name and (node.failed_at is None or e.t >= node.failed_at)
         for e in world.trace.of_kind("node.not-ready"))
+    heartbeat = stamp(world, world.now if node.ready else node.failed_at)
     condition: Obj = {"type": "Ready", "status": "True", "reason": "KubeletReady",
-                      "message": "kubelet is posting ready status"}
+                      "message": "kubelet is posting ready status",
+                      "lastHeartbeatTime": heartbeat, "lastTransitionTime": stamp(world, 0.0)}
     spec: Obj = {}
     if noticed:
+        noticed_at = min(e.t for e in world.trace.of_kind("node.not-ready")
+                         if e.data.get("node") == name and e.t >= (node.failed_at or 0.0))
         condition = {"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown",
-                     "message": "Kubelet stopped posting node status."}
+                     "message": "Kubelet stopped posting node status.",
+                     "lastHeartbeatTime": heartbeat,
+                     "lastTransitionTime": stamp(world, noticed_at)}
         spec["taints"] = [{"key": "node.kubernetes.io/unreachable", "effect": effect}
                           for effect in ("NoSchedule", "NoExecute")]
     return {
@@ -53,6 +61,7 @@ def node_object(world: World, name: str) -> Obj:
         "spec": spec,
         "status": {
             "conditions": [condition],
+            "capacity": NODE_CAPACITY, "allocatable": NODE_CAPACITY,
             "addresses": [{"type": "InternalIP", "address": node_ip(world, node.name)},
                           {"type": "Hostname", "address": node.name}],
             "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "osImage": "Debian GNU/Linux 12",

@@ -112,6 +112,7 @@ def replicaset_object(world: World, template_hash: str) -> Obj:
             "name": name, "namespace": m.namespace, "uid": uid("replicaset", name),
             "resourceVersion": "1", "creationTimestamp": stamp(world, created),
             "labels": {**m.labels, "pod-template-hash": template_hash},
+            "annotations": _revision(world, template_hash),
             "ownerReferences": [{
                 "apiVersion": "apps/v1", "kind": "Deployment", "name": m.deployment,
                 "uid": uid("deployment", m.deployment), "controller": True,
@@ -131,3 +132,13 @@ def _available(available: bool, since: str | None) -> Obj:
             "message": "Deployment has minimum availability." if available
             else "Deployment does not have minimum availability.",
             "lastUpdateTime": since, "lastTransitionTime": since}
+
+
+def _revision(world: World, template_hash: str) -> dict[str, str]:
+    """The deployment controller's annotations; only the current ReplicaSet's revision is
+    known (the world keeps no history of older templates)."""
+    notes = {"deployment.kubernetes.io/desired-replicas": str(world.manifest.replicas),
+             "deployment.kubernetes.io/max-replicas": str(world.manifest.replicas)}
+    if template_hash == world.state.deployment.template_hash:
+        notes["deployment.kubernetes.io/revision"] = str(world.state.deployment.revision)
+    return notes
