@@ -1,9 +1,12 @@
 """`kubectl get` through the endpoint: kubectl's own tables, flags, errors and exit codes."""
 
 import json
+import urllib.request
+from typing import Any
 
 from apiserver_rig import NS, Kubectl, padded
 
+from podsim.apiserver import ApiServer
 from podsim.world import World
 
 POD_HEADER = "READY   STATUS    RESTARTS   AGE"
@@ -126,3 +129,25 @@ def test_unknown_commands_and_flags_are_kubectls_own_errors(kubectl: Kubectl) ->
     flag = kubectl("get", "pods", "--foo")
     assert (flag.code, flag.err) == (
         1, "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n")
+
+
+def _fetch(url: str, accept: str = "application/json") -> tuple[str, dict[str, Any]]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+    with direct.open(request, timeout=30) as response:
+        return response.headers["Content-Type"], json.loads(response.read())
+
+
+def test_discovery_answers_aggregated_first_and_plain_lists_to_older_clients(
+    server: ApiServer,
+) -> None:
+    kind, aggregated = _fetch(f"{server.url}/apis", "application/json;g=apidiscovery.k8s.io;"
+                              "v=v2;as=APIGroupDiscoveryList,application/json")
+    assert kind == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    assert [item["metadata"]["name"] for item in aggregated["items"]] == [
+        "apps", "metrics.k8s.io"]
+    assert _fetch(f"{server.url}/api")[1]["versions"] == ["v1"]
+    core = {r["name"] for r in _fetch(f"{server.url}/api/v1")[1]["resources"]}
+    assert {"pods", "pods/log", "pods/exec", "nodes", "events"} <= core
+    apps = {r["name"] for r in _fetch(f"{server.url}/apis/apps/v1")[1]["resources"]}
+    assert apps == {"deployments", "replicasets"}
