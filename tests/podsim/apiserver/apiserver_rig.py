@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,9 @@ class Result:
     code: int
     out: str
     err: str
+
+
+Run = Callable[..., Result]  # any kubectl: the real one below, or the look-alike in-process
 
 
 class Kubectl:

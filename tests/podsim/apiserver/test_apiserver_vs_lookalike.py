@@ -4,7 +4,7 @@ kubectl prints through the endpoint, for the same world: the guard for switching
 from pathlib import Path
 
 import pytest
-from apiserver_rig import NS, Kubectl, Result
+from apiserver_rig import NS, Kubectl, Result, Run
 
 from podsim.kubectl.config import write_kubeconfig as bind_lookalike
 from podsim.kubectl.main import main as lookalike_main
@@ -21,7 +21,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 
 @pytest.fixture
-def lookalike(world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> Kubectl:
+def lookalike(world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> Run:
     config = bind_lookalike(tmp_path / "lookalike-kubeconfig", world.root, NS)
 
     def run(*argv: str) -> Result:
@@ -40,7 +40,7 @@ def lookalike(world: World, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -
     "top pods", "top pod nope",
 ])
 def test_both_print_the_same(
-    argv: str, world: World, kubectl: Kubectl, lookalike: Kubectl
+    argv: str, world: World, kubectl: Kubectl, lookalike: Run
 ) -> None:
     args = argv.replace("POD", world.pod().name).split()
     assert lookalike(*args) == kubectl(*args)
