@@ -1,0 +1,3 @@
+from podsim.apiserver.server import main
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""What a simulated container can run for `exec`: its command mapped onto the world.
+
+The container's volumes are directories in the world directory, so a command runs on the
+host with container paths (/app/data, ...) replaced by those directories, and its output
+mapped back. git runs for upload-pack (a real fetch) and read-only subcommands; ls and cat
+read volumes; env prints the container's environment. Anything else is refused by name.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podsim.apiserver.status import ApiError, bad_request
+from podsim.gitenv import git_env
+from podsim.kubectl.errors import KubectlError
+from podsim.kubectl.gitcheck import check_read_only
+from podsim.state import Pod
+from podsim.world import World
+
+CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SIMULATED = "git upload-pack, read-only git, ls and cat on volumes, env"
+
+
+@dataclass
+class Command:
+    """A host command standing in for the container's; `stream` passes bytes unmapped."""
+
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    stream: bool = False
+    mounts: dict[str, Path] = field(default_factory=dict)
+    output: bytes | None = None  # answered without running anything (env)
+
+    def unmap(self, data: bytes) -> bytes:
+        """Host paths back to container paths, longest first, in buffered output."""
+        for mount, host in sorted(self.mounts.items(), key=lambda kv: -len(str(kv[1]))):
+            data = data.replace(str(host).encode(), mount.encode())
+        return data
+
+
+def command_for(world: World, pod: Pod, argv: list[str]) -> Command:
+    """The host command for `argv` in the pod's container, or a BadRequest saying why not."""
+    mounts = world.rt.mounts(pod)
+    home = world.root / "containers" / pod.name / str(pod.container.instance)
+    home.mkdir(parents=True, exist_ok=True)
+    env = git_env(home, GIT_PAGER="cat", PAGER="cat", GIT_CEILING_DIRECTORIES=str(home))
+    base = Command([], home, env, mounts=mounts)
+
+    def host(path: str) -> str | None:
+        try:
+            return str(world.rt.host_path(pod, path))
+        except ValueError:
+            return None
+
+    program, rest = argv[0], argv[1:]
+    if program == "git":
+        return _git(base, rest, host)
+    if program in ("ls", "cat"):
+        options = [a for a in rest if a.startswith("-") and a != "-"]
+        paths = [a for a in rest if a not in options]
+        mapped = [host(p) for p in paths]
+        if not paths or None in mapped:
+            raise _unsimulated(f"{program} outside its volumes ({', '.join(sorted(mounts))})")
+        base.argv = [program, *options, *[m for m in mapped if m]]
+        return base
+    if program == "env" and not rest:
+        shown = {"PATH": CONTAINER_PATH, "HOSTNAME": pod.name, **world.manifest.env}
+        base.output = "".join(f"{k}={v}\n" for k, v in shown.items()).encode()
+        return base
+    raise _unsimulated(repr(" ".join(argv)))
+
+
+def _git(base: Command, rest: list[str], host: Callable[[str], str | None]) -> Command:
+    words, prefix = list(rest), []
+    while words and words[0].startswith("-"):
+        word = words.pop(0)
+        if word.startswith("--git-dir=") or (word in ("--git-dir", "-C") and words):
+            path = word.split("=", 1)[1] if "=" in word else words.pop(0)
+            mapped = host(path)
+            if mapped is None:
+                raise _unsimulated(f"git on {path}, which is not on a volume")
+            prefix.append(f"--git-dir={mapped}")
+        elif word not in ("--no-pager", "-P"):
+            raise _unsimulated(f"the git option {word}")
+    if not words:
+        raise _unsimulated("git without a subcommand")
+    sub, args = words[0], words[1:]
+    if sub == "upload-pack":
+        dirs = [a for a in args if not a.startswith("--")]
+        mapped = host(dirs[0]) if len(dirs) == 1 else None
+        if mapped is None:
+            raise _unsimulated("git upload-pack without exactly one directory on a volume")
+        base.argv = ["git", "upload-pack", *[a for a in args if a.startswith("--")], mapped]
+        base.stream = True
+        return base
+    try:
+        check_read_only(sub, args)
+    except KubectlError as refused:
+        raise bad_request(refused.message.removeprefix("error: ")) from None
+    base.argv = ["git", *prefix, sub, *args]
+    return base
+
+
+def _unsimulated(what: str) -> ApiError:
+    return bad_request(f"podsim: the simulated container does not run {what} "
+                       f"(simulated: {SIMULATED})")

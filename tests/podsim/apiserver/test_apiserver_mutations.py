@@ -1,0 +1,49 @@
+"""Verbs that change the world: rollout restart/status and delete, waiting in virtual time."""
+
+import pytest
+from apiserver_rig import NS, Kubectl, padded
+
+from podsim.world import World
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The API stops its push daemon on SIGTERM, so a pending push delays a pod's exit."""
+    world = World.create(tmp_path_factory.mktemp("world") / "world", sigterm_handler=True)
+    world.advance(65)
+    return world
+
+
+def test_rollout_restart_then_status_waits_for_the_new_pod(
+    world: World, kubectl: Kubectl
+) -> None:
+    old = world.pod().name
+    restarted = kubectl("rollout", "restart", "deploy/codeforphilly")
+    assert (restarted.code, restarted.out) == (0, "deployment.apps/codeforphilly restarted\n")
+    status = kubectl("rollout", "status", "deploy/codeforphilly")
+    assert (status.code, status.err) == (0, "")
+    assert status.out == (
+        'Waiting for deployment "codeforphilly" rollout to finish: '
+        "0 of 1 updated replicas are available...\n"
+        'deployment "codeforphilly" successfully rolled out\n'
+    )
+    new = world.pod().name
+    assert new != old
+    head, name = padded(new)
+    assert kubectl("get", "pods").out == (
+        f"{head}READY   STATUS    RESTARTS   AGE\n{name}1/1     Running   0          10s\n")
+
+
+def test_delete_returns_once_the_pod_is_gone_in_virtual_time(
+    world: World, kubectl: Kubectl
+) -> None:
+    world.write()  # not yet pushed: the daemon pushes it before the process exits
+    name, before = world.pod().name, world.now
+    deleted = kubectl("delete", "pod", name)
+    assert (deleted.code, deleted.err) == (0, "")
+    assert deleted.out == f'pod "{name}" deleted from {NS} namespace\n'
+    assert name not in [p.name for p in world.pods()]
+    assert world.now > before
+    missing = kubectl("delete", "pod", name)
+    assert (missing.code, missing.err) == (
+        1, f'Error from server (NotFound): pods "{name}" not found\n')
