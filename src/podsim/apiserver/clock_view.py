@@ -12,7 +12,7 @@ from podsim.world import World
 
 def utc(world: World, t: float) -> datetime:
     """The wall-clock moment of virtual second `t` (the one place that reads the clock)."""
-    return world.rt.clock.utc(t)
+    return world.utc(t)
 
 
 def stamp(world: World, t: float | None) -> str | None:

@@ -14,6 +14,7 @@ from podsim.apiserver.status import ApiError, bad_request
 from podsim.gitenv import git_env
 from podsim.kubectl.errors import KubectlError
 from podsim.kubectl.gitcheck import check_read_only
+from podsim.seam import Mounts, PathNotMounted
 from podsim.state import Pod
 from podsim.world import World
 
@@ -29,19 +30,17 @@ class Command:
     cwd: Path
     env: dict[str, str]
     stream: bool = False
-    mounts: dict[str, Path] = field(default_factory=dict)
+    mounts: Mounts = field(default_factory=Mounts)
     output: bytes | None = None  # answered without running anything (env)
 
     def unmap(self, data: bytes) -> bytes:
-        """Host paths back to container paths, longest first, in buffered output."""
-        for mount, host in sorted(self.mounts.items(), key=lambda kv: -len(str(kv[1]))):
-            data = data.replace(str(host).encode(), mount.encode())
-        return data
+        """Host paths back to container paths in buffered output (the seam's one rule)."""
+        return self.mounts.to_container_bytes(data)
 
 
 def command_for(world: World, pod: Pod, argv: list[str]) -> Command:
     """The host command for `argv` in the pod's container, or a BadRequest saying why not."""
-    mounts = world.rt.mounts(pod)
+    mounts = world.mounts(pod)
     home = world.root / "containers" / pod.name / str(pod.container.instance)
     home.mkdir(parents=True, exist_ok=True)
     env = git_env(home, GIT_PAGER="cat", PAGER="cat", GIT_CEILING_DIRECTORIES=str(home))
@@ -49,8 +48,8 @@ def command_for(world: World, pod: Pod, argv: list[str]) -> Command:
 
     def host(path: str) -> str | None:
         try:
-            return str(world.rt.host_path(pod, path))
-        except ValueError:
+            return str(mounts.host_path(path))
+        except PathNotMounted:
             return None
 
     program, rest = argv[0], argv[1:]
@@ -61,7 +60,8 @@ def command_for(world: World, pod: Pod, argv: list[str]) -> Command:
         paths = [a for a in rest if a not in options]
         mapped = [host(p) for p in paths]
         if not paths or None in mapped:
-            raise _unsimulated(f"{program} outside its volumes ({', '.join(sorted(mounts))})")
+            volumes = ", ".join(sorted(mounts.mount_paths))
+            raise _unsimulated(f"{program} outside its volumes ({volumes})")
         base.argv = [program, *options, *[m for m in mapped if m]]
         return base
     if program == "env" and not rest:

@@ -103,8 +103,8 @@ def next_moment(world: World) -> float | None:
     """When the world can next change: its next queued event, a pod turning ready, or the
     rollout's progress deadline."""
     now = world.now
-    pending = world.rt.clock.pending()
-    moments = [pending[0].t] if pending else []
+    queued = world.next_event_at()
+    moments = [queued] if queued is not None else []
     moments += [t for p in world.state.pods if (t := p.container.ready_at) is not None and t > now]
     deadline = progress_deadline_at(world)
     if deadline is not None and deadline > now:
