@@ -40,8 +40,11 @@ class Durations:
                    load_s=20.0)
 
 
+DEFAULT_DURATIONS = Durations()
+
+
 def entrypoint_s(output: list[str], ssh_command: str | None,
-                 durations: Durations = Durations()) -> float:
+                 durations: Durations = DEFAULT_DURATIONS) -> float:
     """Virtual time the entrypoint took, from what it printed: a clone, a black-holed clone
     (ssh's whole wait), or nothing to clone."""
     if any("Connection timed out" in line for line in output):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from podsim.api.backoff import DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, Backoff
-from podsim.durations import Durations, connect_timeout_s
+from podsim.durations import DEFAULT_DURATIONS, Durations, connect_timeout_s
 from podsim.seam import BootFailure, ContainerContext
 from podsim.state import from_data, to_data
 from podsim.transport import connection_hangs
@@ -36,7 +36,7 @@ class ApiSettings:
     sigterm_handler: bool = False  # production installs none; True models the fix
     backoff: Backoff = DEFAULT_BACKOFF
     max_attempts: float = DEFAULT_MAX_ATTEMPTS
-    durations: Durations = Durations()  # virtual time of each step (podsim.durations)
+    durations: Durations = DEFAULT_DURATIONS  # virtual time of each step (podsim.durations)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = to_data(self)
