@@ -6,8 +6,8 @@ so for a modelled git >= 2.40 the same merge is produced through a temporary ind
 renames detected on either side are applied to the base and the other side first (so an
 edit follows a rename, as with ort), then `read-tree -m --aggressive` for the trivial cases,
 `merge-file` per remaining path, and `write-tree`. For a modelled git < 2.40 the option does
-not exist and the command exits 129, as git 2.39 really does, so every replay fails and every divergence escapes (git 2.40
-release notes; docs/reference/sources.md#reconcile).
+not exist and the command exits 129, as git 2.39 really does, so every replay fails and
+every divergence escapes (git 2.40 release notes; docs/reference/sources.md#reconcile).
 """
 
 import tempfile
