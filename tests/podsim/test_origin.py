@@ -13,6 +13,7 @@ from podsim.errors import WorldError
 from podsim.gitenv import git_env
 from podsim.origin import BRANCH, IMPORTER, ORIGIN_URL, Origin
 from podsim.transport import connection_hangs
+from podsim.world import World
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDED_AT = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -237,3 +238,19 @@ def test_an_image_connect_timeout_bounds_the_wait() -> None:
     assert connect_timeout_s("ssh -oConnectTimeout=7") == 7
     with pytest.raises(ValueError, match="ConnectTimeout='soon'"):
         connect_timeout_s("ssh -o ConnectTimeout=soon")
+
+
+def test_a_blackholed_push_hangs_for_the_tcp_timeout_then_fails_and_retries(
+        tmp_path: Path) -> None:
+    world = World.create(tmp_path / "world")
+    world.origin.set_fault("blackhole")
+    start = world.now
+    world.write()
+    world.advance(KERNEL_TCP_CONNECT_TIMEOUT_S - 1)
+    assert world.trace.of_kind("origin.reject") == []  # still waiting on the SYN retries
+    world.advance(1)
+    rejected = world.trace.of_kind("origin.reject")
+    assert [e.t - start for e in rejected] == [KERNEL_TCP_CONNECT_TIMEOUT_S]
+    assert "Connection timed out" in str(rejected[0].data["stderr"])
+    retry = world.trace.of_kind("push-daemon.retry")[0]
+    assert retry.data["reason"] == "unknown" and retry.data["nextDelayMs"] == 1000
