@@ -4,8 +4,10 @@
 state lives in the container's `state` so the world can save it and another Python process
 can resume it. Each call reads the configuration from the container's environment. Boot
 order (codeforphilly apps/api/src/app.ts): open store → reconcile → push daemon → in-memory
-load → listen. A boot step that throws logs fatal and raises `BootFailure`, which the
-kubelet turns into a container exit; on SIGTERM the process says when it exits and with
+load → listen. Each step is a timer (`boot_steps`) whose git work happens when it fires, so
+boot takes virtual time (podsim.durations) and Fastify's pluginTimeout can fire. A step that
+throws, or a plugin that outlives its deadline, logs fatal and raises `BootFailure`, which
+the kubelet turns into a container exit; on SIGTERM the process says when it exits and with
 which code.
 """
 
