@@ -46,7 +46,8 @@ DEFAULT_DURATIONS = Durations()
 def entrypoint_s(output: list[str], ssh_command: str | None,
                  durations: Durations = DEFAULT_DURATIONS) -> float:
     """Virtual time the entrypoint took, from what it printed: a clone, a black-holed clone
-    (ssh's whole wait), or nothing to clone."""
+    (ssh's whole wait), or nothing to clone. The kubelet runs the entrypoint and does not
+    see the API's settings, so it charges the table's default clone figure."""
     if any("Connection timed out" in line for line in output):
         return connect_timeout_s(ssh_command)
     if any(line.startswith("Cloning into bare repository") for line in output):
