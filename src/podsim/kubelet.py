@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from podsim.clock import Event
+from podsim.durations import entrypoint_s
 from podsim.gitenv import git_env
 from podsim.runtime import Runtime
 from podsim.seam import EXIT_SIGKILL, BootFailure, ContainerContext, Mounts
@@ -34,6 +35,8 @@ class Kubelet:
             return
         if event.kind == "kubelet.start":
             self.start(pod)
+        elif event.kind == "kubelet.exec":
+            self._exec(pod, event.data["code"])
         elif event.kind == "kubelet.timer":
             self._timer(pod, event.data["timer"], event.data["data"])
         elif event.kind == "kubelet.exit":
@@ -65,11 +68,21 @@ class Kubelet:
         ctx = self.context(pod)  # one environment for the entrypoint and the process
         code, output = self._run_entrypoint(pod, ctx)
         c.logs.extend(output)
-        if code != 0:
-            self._exited(pod, "Error", code)
+        took = entrypoint_s(output, ctx.env.get("GIT_SSH_COMMAND"))
+        if took > 0:  # the clone's git work is done; its virtual time passes before the exec
+            self.rt.clock.schedule(took, "kubelet.exec", pod=pod.name, instance=c.instance,
+                                   code=code)
+            return
+        self._exec(pod, code)
+
+    def _exec(self, pod: Pod, entrypoint_code: int) -> None:
+        """The entrypoint ended: it failed, or it exec'd node (the process boots)."""
+        c = pod.container
+        if entrypoint_code != 0:
+            self._exited(pod, "Error", entrypoint_code)
             return
         try:
-            self.rt.process.boot(ctx)
+            self.rt.process.boot(self.context(pod))
         except BootFailure as failure:
             self._exited(pod, "Error", failure.exit_code)
             return
@@ -181,7 +194,10 @@ class Kubelet:
         c = pod.container
         if c.state != "running" or c.hung_since is not None:
             return  # a dead or hung event loop runs no timers
-        self.rt.process.handle(self.context(pod), kind, data)
+        try:
+            self.rt.process.handle(self.context(pod), kind, data)
+        except BootFailure as failure:  # a boot step or pluginTimeout: buildApp() rejected
+            self._exited(pod, "Error", failure.exit_code)
 
     def _exited(self, pod: Pod, reason: str, exit_code: int) -> None:
         c, now = pod.container, self.rt.clock.now

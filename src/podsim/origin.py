@@ -3,7 +3,10 @@
 Origin is real git. Faults live in files under the world directory because the ssh shim
 and the pre-receive hook run in other processes and read them at connection time:
 
-- `faults/network-down`: the shim fails as ssh does when the host is unreachable.
+- `faults/network-down`: refuse; the shim fails at once as ssh does when the host is
+  unreachable.
+- `faults/blackhole`: packets dropped; the shim fails with ssh's connect timeout, and the
+  process charges the virtual time ssh would have waited (podsim.durations).
 - `faults/protected-branch`: the pre-receive hook declines pushes to `published`.
 - `faults/interrupt-next-clone`: the shim SIGKILLs the next cloning git (one shot).
 - deploy key revoked: the pod's secret key is missing from `origin-keys/authorized_keys`.
@@ -20,7 +23,7 @@ from podsim.errors import GitError, WorldError
 from podsim.fast_import import commit_files, run
 from podsim.gitenv import git_env
 from podsim.seed import seed_files
-from podsim.transport import ORIGIN_URL, ssh_command
+from podsim.transport import BLACKHOLE, NETWORK_DOWN, ORIGIN_URL, ssh_command
 
 __all__ = ["BRANCH", "IMPORTER", "ORIGIN_URL", "OTHER_WRITER", "Origin"]
 
@@ -28,11 +31,12 @@ BRANCH = "published"
 IMPORTER = ("Code for Philly Importer", "importer@users.noreply.codeforphilly.org")
 OTHER_WRITER = ("Code for Philly Volunteer", "volunteer@users.noreply.codeforphilly.org")
 
-NETWORK_DOWN = "network-down"
 PROTECTED_BRANCH = "protected-branch"
 INTERRUPT_NEXT_CLONE = "interrupt-next-clone"
 DEPLOY_KEY_REVOKED = "deploy-key-revoked"
 BRANCH_CREATION_RESTRICTED = "branch-creation-restricted"
+
+REACHABILITY = ("up", "refuse", "blackhole")
 
 _KEY_PATTERN = re.compile(r"podsim-deploy-key-(\d+)")
 
@@ -138,7 +142,19 @@ class Origin:
     # -- faults --------------------------------------------------------------------
 
     def set_network(self, up: bool) -> None:
+        """False: origin refuses connections at once (the `refuse` fault)."""
         self._set_flag(NETWORK_DOWN, not up)
+
+    def blackhole(self, on: bool) -> None:
+        """True: connections to origin hang until ssh gives up (a brownout)."""
+        self._set_flag(BLACKHOLE, on)
+
+    def set_fault(self, fault: str) -> None:
+        """One of `up`, `refuse` or `blackhole` for how origin answers connections."""
+        if fault not in REACHABILITY:
+            raise WorldError(f"unknown origin fault {fault!r}; valid: {', '.join(REACHABILITY)}")
+        self._set_flag(NETWORK_DOWN, fault == "refuse")
+        self._set_flag(BLACKHOLE, fault == "blackhole")
 
     def protect_branch(self, on: bool) -> None:
         self._set_flag(PROTECTED_BRANCH, on)

@@ -87,6 +87,8 @@ KINDS = _registry(
     # origin
     EventKind("origin.accept", "origin", "origin accepts a push", to="push-daemon"),
     EventKind("origin.reject", "origin", "origin rejects a push", to="push-daemon"),
+    # boot in virtual time (issue 10)
+    EventKind("api.plugin-timeout", "api", "a plugin outlives Fastify's pluginTimeout"),
 )
 
 

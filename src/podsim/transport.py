@@ -4,6 +4,10 @@ Git runs `GIT_SSH_COMMAND` for `git@github.com:...` URLs. Pointing it at the shi
 `podsim/shims/ssh` makes clone, fetch and push from a pod, from the entrypoint under bash
 or from an operator's shell talk to `<world>/origin.git`, with faults read from
 `<world>/faults/` at the moment of each connection.
+
+Two ways to be unreachable: `network-down` refuses at once (ssh: "Network is
+unreachable"); `blackhole` drops packets, so the shim fails with ssh's "Connection timed out"
+and the caller charges the virtual time ssh would have waited (`connection_hangs`).
 """
 
 import os
@@ -16,6 +20,10 @@ from podsim.errors import WorldError
 ORIGIN_URL = "git@github.com:CodeForPhilly/codeforphilly-data.git"
 
 SHIM_DIR = Path(__file__).resolve().parent / "shims"
+
+NETWORK_DOWN = "network-down"  # refuse: connections fail at once
+BLACKHOLE = "blackhole"  # packets dropped: connections hang until ssh gives up
+_WORLD_OPTION = "PodsimWorld="
 
 
 def shim_path() -> Path:
@@ -42,3 +50,15 @@ def ssh_command(world_dir: Path, key_file: Path) -> str:
     ]
     # git hands this string to `sh -c`, so every word is quoted for the shell.
     return " ".join(shlex.quote(word) for word in words)
+
+
+def connection_hangs(ssh_command: str | None) -> bool:
+    """Whether a connection made now through this GIT_SSH_COMMAND would hang (black hole).
+
+    A refused network wins: with both flags ssh fails at once, as the shim does.
+    """
+    for word in shlex.split(ssh_command or ""):
+        if word.startswith(_WORLD_OPTION):
+            faults = Path(word.removeprefix(_WORLD_OPTION)) / "faults"
+            return (faults / BLACKHOLE).exists() and not (faults / NETWORK_DOWN).exists()
+    return False

@@ -85,6 +85,7 @@ class World:
         with world.transaction(fresh=True):
             world._cluster.sync()
             world._run(0.0)
+            world._run_first_boot()
         return world
 
     @classmethod
@@ -180,6 +181,19 @@ class World:
                     raise WorldError(f"condition not reached within {limit_s:g} virtual seconds")
                 self._cluster.handle(event)
             return self._rt.clock.now - start
+
+    def _run_first_boot(self) -> None:
+        """Process events until no container is still booting: a new world starts served.
+
+        Boot takes virtual time (podsim.durations); without this a page's first write would
+        meet a process that is not listening yet."""
+        def booting() -> bool:
+            return any(p.container.state == "running" and (
+                p.container.process.get("phase") == "booting"
+                or self._rt.clock.pending("kubelet.exec", pod=p.name))
+                for p in self._rt.state.pods)
+        while booting() and (event := self._rt.clock.next_due(float("inf"))) is not None:
+            self._cluster.handle(event)
 
     def _run(self, until: float) -> None:
         while (event := self._rt.clock.next_due(until)) is not None:

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from podsim.durations import KERNEL_TCP_CONNECT_TIMEOUT_S, connect_timeout_s
+from podsim.errors import WorldError
 from podsim.gitenv import git_env
 from podsim.origin import BRANCH, IMPORTER, ORIGIN_URL, Origin
+from podsim.transport import connection_hangs
+from podsim.world import World
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDED_AT = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -198,3 +202,55 @@ def test_replaced_history_shares_no_commit_with_the_old(tmp_path: Path, origin: 
     assert origin.log_messages() == ["Unrelated root"]
     base = git(tmp_path, origin, "--git-dir", str(origin.git_dir), "merge-base", old, new)
     assert base.returncode == 1 and base.stdout == ""
+
+
+def test_blackhole_times_out_like_ssh_and_costs_the_kernel_tcp_timeout(
+        tmp_path: Path, origin: Origin, laptop: Path) -> None:
+    origin.set_fault("blackhole")
+    ssh = origin.ssh_command()
+    assert connection_hangs(ssh)
+    assert connect_timeout_s(ssh) == KERNEL_TCP_CONNECT_TIMEOUT_S == 127
+    failed = push(tmp_path, origin, laptop)
+    assert failed.returncode != 0
+    assert "ssh: connect to host github.com port 22: Connection timed out" in failed.stderr
+    assert "fatal: Could not read from remote repository." in failed.stderr
+    assert origin.active_faults() == ["blackhole"]
+    origin.set_fault("up")
+    assert not connection_hangs(origin.ssh_command())
+    assert push(tmp_path, origin, laptop).returncode == 0
+
+
+def test_refuse_fails_at_once_and_set_network_still_means_refuse(
+        tmp_path: Path, origin: Origin, laptop: Path) -> None:
+    origin.set_network(False)
+    assert origin.active_faults() == ["network-down"]
+    refused = push(tmp_path, origin, laptop)
+    assert "Network is unreachable" in refused.stderr
+    assert not connection_hangs(origin.ssh_command())  # refused: no wait to charge
+    origin.set_fault("blackhole")  # switching fault clears the refusal
+    assert origin.active_faults() == ["blackhole"]
+    with pytest.raises(WorldError, match="unknown origin fault 'down'"):
+        origin.set_fault("down")
+
+
+def test_an_image_connect_timeout_bounds_the_wait() -> None:
+    assert connect_timeout_s("ssh -o ConnectTimeout=15 -i key") == 15
+    assert connect_timeout_s("ssh -oConnectTimeout=7") == 7
+    with pytest.raises(ValueError, match="ConnectTimeout='soon'"):
+        connect_timeout_s("ssh -o ConnectTimeout=soon")
+
+
+def test_a_blackholed_push_hangs_for_the_tcp_timeout_then_fails_and_retries(
+        tmp_path: Path) -> None:
+    world = World.create(tmp_path / "world")
+    world.origin.set_fault("blackhole")
+    start = world.now
+    world.write()
+    world.advance(KERNEL_TCP_CONNECT_TIMEOUT_S - 1)
+    assert world.trace.of_kind("origin.reject") == []  # still waiting on the SYN retries
+    world.advance(1)
+    rejected = world.trace.of_kind("origin.reject")
+    assert [e.t - start for e in rejected] == [KERNEL_TCP_CONNECT_TIMEOUT_S]
+    assert "Connection timed out" in str(rejected[0].data["stderr"])
+    retry = world.trace.of_kind("push-daemon.retry")[0]
+    assert retry.data["reason"] == "unknown" and retry.data["nextDelayMs"] == 1000

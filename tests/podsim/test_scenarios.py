@@ -33,6 +33,7 @@ EXPECTED = {
     "stranded-on-pod": ({"pod-only": 2}, ["in-sync", "conflict-escaped"]),
     "deploy-key-revoked-backlog": ({"pod-only": 2}, ["in-sync"]),
     "conflict-local-only": ({"pod-only": 1}, ["in-sync", "conflict-escaped"]),
+    "boot-brownout": ({"origin": 2}, ["in-sync", "pushed-ahead"]),
 }
 
 
@@ -46,6 +47,21 @@ def test_scenario_fates(name: str, tmp_path: Path) -> None:
     fates, outcomes = EXPECTED[name]
     assert {fate: n for fate, n in result["fates"].items() if n} == fates
     assert result["reconcile_outcomes"] == outcomes
+
+
+def test_boot_brownout_crash_loops_through_the_plugin_timeout(tmp_path: Path) -> None:
+    world = run_scenario("boot-brownout", tmp_path / "world").world
+    timeouts = world.trace.of_kind("api.plugin-timeout")
+    starts = [e.t for e in world.trace.of_kind("container.start")][1:]  # restarts only
+    # Each restart during the brownout hangs in reconcile's fetch and dies 30 s later.
+    assert [t.t for t in timeouts] == [t + 30 for t in starts[: len(timeouts)]]
+    assert len(timeouts) >= 4 and all(t.data["plugin"] == "reconcile" for t in timeouts)
+    assert [e.data["delay_s"] for e in world.trace.of_kind("container.backoff")][:4] == [
+        10, 20, 40, 80]
+    fatal = [json.loads(line) for line in world.pod().container.previous_logs
+             if '"level":60' in line]
+    assert fatal[-1]["code"] == "FST_ERR_PLUGIN_TIMEOUT"
+    assert "Plugin did not start in time: 'reconcile'" in fatal[-1]["msg"]
 
 
 def test_loss_scenarios_lose_exactly_the_local_only_writes(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from podsim.api.backoff import DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, Backoff
+from podsim.durations import DEFAULT_DURATIONS, Durations, connect_timeout_s
 from podsim.seam import BootFailure, ContainerContext
 from podsim.state import from_data, to_data
+from podsim.transport import connection_hangs
 
 # pino's numeric levels, as Fastify writes them.
 LOG_LEVELS = {"debug": 20, "info": 30, "warn": 40, "error": 50, "fatal": 60}
@@ -34,7 +36,7 @@ class ApiSettings:
     sigterm_handler: bool = False  # production installs none; True models the fix
     backoff: Backoff = DEFAULT_BACKOFF
     max_attempts: float = DEFAULT_MAX_ATTEMPTS
-    push_duration_s: float = 0.5  # virtual time one `git push` takes
+    durations: Durations = DEFAULT_DURATIONS  # virtual time of each step (podsim.durations)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = to_data(self)
@@ -95,6 +97,12 @@ class ProcessContext:
 
     def record(self, kind: str, detail: str = "", **data: Any) -> None:
         self.container.record(kind, detail, **data)
+
+    def network_s(self, figure_s: float) -> float:
+        """How long a fetch or push started now takes: its figure, or ssh's whole wait when
+        origin black-holes (the shim then fails with ssh's timeout text)."""
+        ssh = self.container.env.get("GIT_SSH_COMMAND")
+        return connect_timeout_s(ssh) if connection_hangs(ssh) else figure_s
 
     def git(
         self, *args: str, check: bool = True, env: dict[str, str] | None = None, stdin: str = ""

@@ -4,18 +4,20 @@
 state lives in the container's `state` so the world can save it and another Python process
 can resume it. Each call reads the configuration from the container's environment. Boot
 order (codeforphilly apps/api/src/app.ts): open store → reconcile → push daemon → in-memory
-load → listen. A boot step that throws logs fatal and raises `BootFailure`, which the
-kubelet turns into a container exit; on SIGTERM the process says when it exits and with
+load → listen. Each step is a timer (`boot_steps`) whose git work happens when it fires, so
+boot takes virtual time (podsim.durations) and Fastify's pluginTimeout can fire. A step that
+throws, or a plugin that outlives its deadline, logs fatal and raises `BootFailure`, which
+the kubelet turns into a container exit; on SIGTERM the process says when it exits and with
 which code.
 """
 
 import subprocess
 from typing import Any
 
-from podsim.api import push_daemon
+from podsim.api import boot_steps, push_daemon
 from podsim.api.context import ApiSettings, ProcessContext
 from podsim.api.errors import ReconcileError, StoreError
-from podsim.api.reconcile import ReconcileResult, reconcile
+from podsim.api.reconcile import fetch_phase_s, reconcile
 from podsim.api.store import StoreHead, open_store, write_record
 from podsim.seam import EXIT_SIGTERM, BootFailure, ContainerContext, Exit
 
@@ -32,6 +34,7 @@ class ApiProcess:
         return ProcessContext.of(container, self.settings)
 
     def boot(self, container: ContainerContext) -> None:
+        """The kubelet started node: register the plugins; each runs as a timed step."""
         try:
             ctx = self._context(container)
         except BootFailure as failure:
@@ -39,28 +42,72 @@ class ApiProcess:
             raise
         ctx.state["phase"] = "booting"
         ctx.record("api.boot", "plugins: store, reconcile, push-daemon, services")
-        try:
-            head = self._open(ctx)
-            self._reconcile_at_boot(ctx)
-            self._start_daemon(ctx)
-        except (StoreError, ReconcileError, subprocess.CalledProcessError) as err:
-            ctx.state["phase"] = "failed"
-            message = str(err) if not isinstance(err, subprocess.CalledProcessError) else (
-                f"Command failed: {' '.join(err.cmd)}\n{err.stderr}")
-            ctx.log("fatal", message)
-            ctx.record("api.fatal", message.splitlines()[0])
-            ctx.record("api.boot-failed", message, pod=container.hostname)
-            raise BootFailure(message) from err
-        self._load(ctx, head)
-        ctx.state["phase"] = "listening"
-        ctx.log("info", LISTEN_LINE)
-        ctx.record("api.listening", LISTEN_LINE)
+        boot_steps.begin(ctx, "store", ctx.settings.durations.store_open_s)
 
     def handle(self, container: ContainerContext, kind: str, data: dict[str, Any]) -> None:
-        """A timer this process scheduled has fired."""
-        if kind not in push_daemon.TIMER_KINDS:
+        """A timer this process scheduled has fired (a boot step, a plugin timeout, the daemon)."""
+        ctx = self._context(container)
+        if kind in boot_steps.TIMER_KINDS:
+            self._boot_timer(ctx, kind, data)
+        elif kind in push_daemon.TIMER_KINDS:
+            push_daemon.handle(ctx, kind, data)
+        else:
             raise ValueError(f"ApiProcess scheduled no timer of kind {kind!r}")
-        push_daemon.handle(self._context(container), kind, data)
+
+    def _boot_timer(self, ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
+        if kind == boot_steps.PLUGIN_TIMEOUT:
+            plugin = boot_steps.timed_out(ctx, data)
+            if plugin is not None:
+                self._fail(ctx, boot_steps.plugin_timeout_error(plugin),
+                           code=boot_steps.PLUGIN_TIMEOUT_CODE)
+            return
+        step = boot_steps.reached(ctx, data)
+        if step is None:
+            return
+        try:
+            self._step(ctx, step)
+        except (StoreError, ReconcileError, subprocess.CalledProcessError) as err:
+            message = str(err) if not isinstance(err, subprocess.CalledProcessError) else (
+                f"Command failed: {' '.join(err.cmd)}\n{err.stderr}")
+            self._fail(ctx, message)
+
+    def _step(self, ctx: ProcessContext, step: str) -> None:
+        """One boot step ends at its boundary: its git work happens now, the next is timed."""
+        durations = ctx.settings.durations
+        if step == "store":
+            self._open(ctx)
+            if self._reconcile_needed(ctx):
+                boot_steps.begin(ctx, "reconcile", fetch_phase_s(ctx))
+            else:
+                self._start_daemon(ctx)
+                boot_steps.begin(ctx, "services", durations.load_s)
+        elif step == "reconcile":
+            result = reconcile(ctx, ctx.config.branch)
+            ctx.state["reconcile"] = result.to_dict()
+            # The plugin finishes once the rest of reconcile's steps (and pushes) have run.
+            boot_steps.then(ctx, "reconciled", result.after_fetch_s)
+        elif step == "reconciled":
+            _log_boot_outcome(ctx, ctx.state["reconcile"])
+            self._start_daemon(ctx)
+            boot_steps.begin(ctx, "services", durations.load_s)
+        elif step == "services":
+            boot_steps.finish(ctx)
+            store = ctx.state["store"]
+            self._load(ctx, StoreHead(store["branch"], store["commit"], store["tree"]))
+            ctx.state["phase"] = "listening"
+            ctx.log("info", LISTEN_LINE)
+            ctx.record("api.listening", LISTEN_LINE)
+        else:
+            raise ValueError(f"unknown boot step {step!r}")
+
+    def _fail(self, ctx: ProcessContext, message: str, code: str | None = None) -> None:
+        """buildApp() rejected: the process exits 1 (the kubelet restarts the container)."""
+        boot_steps.finish(ctx)
+        ctx.state["phase"] = "failed"
+        ctx.log("fatal", message, **({"code": code} if code else {}))
+        ctx.record("api.fatal", message.splitlines()[0])
+        ctx.record("api.boot-failed", message, pod=ctx.container.hostname)
+        raise BootFailure(message)
 
     def write(
         self, container: ContainerContext, sheet: str, record: dict[str, object], write_id: str,
@@ -102,11 +149,15 @@ class ApiProcess:
         target = branch or ctx.config.branch
         if not target:
             return {"status": 400, "body": {"error": "no branch given or configured"}}
+        step_s = ctx.settings.durations.git_step_s
         if commit_hash is not None:
             head = ctx.git("rev-parse", "HEAD").stdout.strip()
             known = ctx.git("merge-base", "--is-ancestor", commit_hash, head, check=False)
             if known.returncode == 0:
-                body = {"noChanges": True, "outcome": "in-sync", "head": head, "durationMs": 0}
+                ctx.log("info", "hot-reload short-circuit: commit already in local HEAD",
+                        branch=target, commitHash=commit_hash, head=head)
+                body = {"noChanges": True, "outcome": "in-sync", "head": head,
+                        "durationMs": _ms(2 * step_s)}
                 return {"status": 200, "body": body}
         try:
             result = reconcile(ctx, target)
@@ -114,19 +165,25 @@ class ApiProcess:
             ctx.log("error", "hot-reload reconcile failed", err=str(err))
             return {"status": 500, "body": {"error": str(err)}}
         ctx.state["reconcile"] = result.to_dict()
+        took = result.took_s + (2 * step_s if commit_hash is not None else 0.0)
         fields = {"outcome": result.outcome, "oldCommit": result.old_commit,
-                  "newCommit": result.new_commit, "durationMs": 0}
+                  "newCommit": result.new_commit}
         if result.outcome == "in-sync":
-            return {"status": 200, "body": {"noChanges": True, **fields}}
+            ctx.log("info", "hot-reload: nothing to do (in-sync after fetch)", branch=target,
+                    commit=result.new_commit, outcome=result.outcome)
+            return {"status": 200, "body": {"noChanges": True, **fields, "durationMs": _ms(took)}}
         try:
             self._load(ctx, open_store(ctx))
         except StoreError as err:
-            ctx.log("error", "hot-reload rebuild failed", err=str(err))
+            ctx.log("error", "hot-reload: in-memory rebuild failed AFTER reconcile — pod is in an "
+                    "undefined state, restart required", err=str(err), branch=target, **fields)
             error = "Hot-reload rebuild failed — pod restart required"
             return {"status": 500, "body": {"error": error}}
-        body = {"noChanges": False, "rebuilt": True, **fields}
-        if result.conflict_branch:
-            body["conflictBranch"] = result.conflict_branch
+        took += ctx.settings.durations.store_open_s + ctx.settings.durations.load_s
+        conflict = {"conflictBranch": result.conflict_branch} if result.conflict_branch else {}
+        ctx.log("info", "hot-reload: in-memory state + FTS rebuilt", branch=target, **fields,
+                **conflict, durationMs=_ms(took))
+        body = {"noChanges": False, "rebuilt": True, **fields, **conflict, "durationMs": _ms(took)}
         return {"status": 200, "body": body}
 
     # -- boot steps ------------------------------------------------------------------------
@@ -137,20 +194,21 @@ class ApiProcess:
                 head=head.commit)
         return head
 
-    def _reconcile_at_boot(self, ctx: ProcessContext) -> None:
+    def _reconcile_needed(self, ctx: ProcessContext) -> bool:
+        """The reconcile plugin's guards (apps/api/src/plugins/reconcile.ts)."""
         if ctx.config.remote_url is None:
-            ctx.log("info", "CFP_DATA_REMOTE unset; reconciliation skipped")
-            return
+            ctx.log("info", "data-repo reconciliation skipped: CFP_DATA_REMOTE unset (dev mode)")
+            return False
         if not ctx.config.branch:
-            raise ReconcileError("CFP_DATA_REMOTE is set but CFP_DATA_BRANCH is not; "
-                                 "refusing to guess")
-        result = reconcile(ctx, ctx.config.branch)
-        ctx.state["reconcile"] = result.to_dict()
-        _log_outcome(ctx, result)
+            raise ReconcileError("data-repo reconciliation: CFP_DATA_REMOTE set but "
+                                 "CFP_DATA_BRANCH unset; refusing to guess")
+        return True
 
     def _start_daemon(self, ctx: ProcessContext) -> None:
+        """startPushDaemon schedules the backlog check (setImmediate) before services load."""
         if ctx.config.remote_url is None:
-            ctx.log("info", "push-daemon disabled")
+            ctx.log("info", "push-daemon disabled: CFP_DATA_REMOTE unset (local commits stay "
+                    "local)")
             return
         push_daemon.start(ctx, ctx.config.remote, ctx.config.branch)
         ctx.log("info", "push-daemon started", remote=ctx.config.remote,
@@ -170,11 +228,21 @@ class ApiProcess:
                    commit=head.commit)
 
 
-def _log_outcome(ctx: ProcessContext, result: ReconcileResult) -> None:
-    fields = result.to_dict()
-    if result.outcome == "conflict-escaped":
-        ctx.log("error", "data-repo reconciliation invoked conflict escape hatch", **fields)
-    elif result.outcome == "fetch-failed":
-        ctx.log("warn", "data-repo fetch failed; continuing with local state", **fields)
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _log_boot_outcome(ctx: ProcessContext, result: dict[str, Any]) -> None:
+    """The reconcile plugin's one line per outcome (apps/api/src/plugins/reconcile.ts)."""
+    branch = ctx.config.branch
+    counts = {k: result[k] for k in ("ahead", "behind") if k in result}
+    if result["outcome"] == "conflict-escaped":
+        ctx.log("error", "data-repo reconciliation invoked conflict escape hatch", branch=branch,
+                conflictBranch=result.get("conflictBranch"), oldCommit=result["oldCommit"],
+                newCommit=result["newCommit"], **counts)
+    elif result["outcome"] == "fetch-failed":
+        ctx.log("warn", "data-repo reconciliation: fetch failed; continuing with local state",
+                branch=branch, commit=result["oldCommit"])
     else:
-        ctx.log("info", "data-repo reconciled", **fields)
+        ctx.log("info", "data-repo reconciled", branch=branch, outcome=result["outcome"],
+                oldCommit=result["oldCommit"], newCommit=result["newCommit"], **counts)

@@ -5,10 +5,11 @@ No per-commit queue: two counters, one push in flight, coalescing, deterministic
 Every `await` of the original is a timer here; all state is a JSON-able dict in
 `ctx.state["push_daemon"]`, so a saved world resumes it. A timer carries a token and is
 ignored unless the state still expects that token: that is how `clearTimeout` is modelled
-(the cluster may still deliver it). A push takes `settings.push_duration_s`: the branch tip
-is read when the attempt starts (what production's `git push <remote> <branch>` would
-ship) and `git push <remote> <tip>:refs/heads/<branch>` runs when the timer fires, so a
-container that dies mid-push never pushes and later commits are not smuggled in.
+(the cluster may still deliver it). A push takes `durations.push_s` (ssh's whole wait if
+origin black-holes): the branch tip is read when the attempt starts (what production's
+`git push <remote> <branch>` would ship) and `git push <remote> <tip>:refs/heads/<branch>`
+runs when the timer fires, so a container that dies mid-push never pushes and later
+commits are not smuggled in.
 """
 
 import re
@@ -25,10 +26,11 @@ UNKNOWN = "unknown"
 
 # Timer kinds this module schedules; the process routes them back to `handle`.
 BACKLOG = "push-daemon.backlog"
+BACKLOG_FETCHED = "push-daemon.backlog-fetched"
 PUSH_DONE = "push-daemon.push"
 RETRY = "push-daemon.retry"
 STOP_TIMEOUT = "push-daemon.stop-timeout"
-TIMER_KINDS = (BACKLOG, PUSH_DONE, RETRY, STOP_TIMEOUT)
+TIMER_KINDS = (BACKLOG, BACKLOG_FETCHED, PUSH_DONE, RETRY, STOP_TIMEOUT)
 
 _REJECTED = re.compile(r"!\s*\[rejected\]")
 _NFF_WORDS = re.compile(r"(non-fast-forward|fetch first)", re.IGNORECASE)
@@ -121,6 +123,9 @@ def handle(ctx: ProcessContext, kind: str, data: dict[str, Any]) -> None:
         return
     del d["timers"][kind]
     if kind == BACKLOG:
+        if d["running"]:  # the startup fetch runs; its result is read when it ends
+            _set_timer(ctx, BACKLOG_FETCHED, ctx.network_s(ctx.settings.durations.fetch_s))
+    elif kind == BACKLOG_FETCHED:
         _check_startup_backlog(ctx)
     elif kind == PUSH_DONE:
         _finish_attempt(ctx)
@@ -154,11 +159,12 @@ def _attempt(ctx: ProcessContext) -> None:
     batch["attempt"] += 1
     d["current_attempt"] = batch["attempt"]
     d["current_backoff_ms"] = None
-    batch["push_due"] = ctx.now + ctx.settings.push_duration_s
+    took = ctx.network_s(ctx.settings.durations.push_s)
+    batch["push_due"] = ctx.now + took
     # `git push` ships the branch tip as of its start; its effect lands when it finishes.
     batch["tip"] = ctx.git("rev-parse", "--verify", "--quiet", d["branch"], check=False
                            ).stdout.strip()
-    _set_timer(ctx, PUSH_DONE, ctx.settings.push_duration_s)
+    _set_timer(ctx, PUSH_DONE, took)
     ctx.record("push-daemon.attempt", f"attempt {batch['attempt']}",
                attempt=batch["attempt"], commit=batch["commit"])
 
@@ -179,7 +185,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
         d["last_push_at"] = iso(ctx.utc())
         ctx.record("origin.accept", f"{branch} at {tip[:7]}", branch=branch, tip=tip)
         emit(ctx, "push", commit=batch["commit"],
-              durationMs=round(ctx.settings.push_duration_s * 1000))
+              durationMs=round(ctx.settings.durations.push_s * 1000))
         _end_batch(ctx)
         return
     message = f"Command failed: git push {remote} {branch}\n{result.stderr}"

@@ -5,7 +5,11 @@ Six outcomes: in-sync, fast-forwarded, pushed-ahead, rebased, conflict-escaped a
 fetch-failed, each leaving the refs the sources page lists (the tracking ref is only ever set
 by this module's explicit-refspec fetch, so it goes stale after a push). Replays keep
 authors, rewrite the committer to the API identity with the virtual date, and go through
-`replay.merge_tree`, which honours the modelled git version.
+`replay.merge_tree`, which honours the modelled git version. Every line upstream logs to
+the logger it is given is logged here with its level and keys, so the boot and the webhook
+paths log the same. The result carries `took_s`, the virtual time the run costs (one
+`git_step_s` per local command, the fetch and push figures, or ssh's whole wait when origin
+black-holes; podsim.durations).
 
 `interleave`, when given, is called at the named points where production awaits between
 reading and swapping the branch ref ("before-ff-cas", "before-rebase-cas"): a scenario
@@ -14,7 +18,7 @@ uses it to land a concurrent request write there and watch the compare-and-swap 
 
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from podsim.api.context import ProcessContext
@@ -37,6 +41,9 @@ class ReconcileResult:
     behind: int | None = None
     conflict_branch: str | None = None
     error: str | None = None  # why the fetch failed
+    # Virtual time the run cost, in all and after its fetch (not in production's result).
+    took_s: float = 0.0
+    after_fetch_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Production's result object (camelCase), without the fields an outcome lacks."""
@@ -51,106 +58,165 @@ def conflict_branch_name(ctx: ProcessContext) -> str:
     return "conflicts/" + ctx.utc().strftime("%Y-%m-%dT%H-%M-%SZ")
 
 
+class _Tally:
+    """The virtual time a reconcile run costs: its local git steps and network operations."""
+
+    def __init__(self, ctx: ProcessContext) -> None:
+        self.ctx = ctx
+        self.seconds = 0.0
+        self.fetched_at = 0.0  # where the fetch ended
+
+    def step(self) -> None:
+        self.seconds += self.ctx.settings.durations.git_step_s
+
+    def network(self, figure_s: float) -> None:
+        self.seconds += self.ctx.network_s(figure_s)
+
+
+def fetch_phase_s(ctx: ProcessContext) -> float:
+    """Virtual time from reconcile's start to the end of its fetch (config, rev-parse, fetch)."""
+    return 3 * ctx.settings.durations.git_step_s + ctx.network_s(ctx.settings.durations.fetch_s)
+
+
 def reconcile(
     ctx: ProcessContext, branch: str, interleave: Interleave | None = None
 ) -> ReconcileResult:
-    """reconcileDataRepo(): bring refs/heads/<branch> and origin together, or throw."""
+    """reconcileDataRepo(): bring refs/heads/<branch> and origin together, or throw.
+
+    Logs upstream's lines (level, message, keys) to the process log on every path.
+    """
     point = interleave or (lambda _name: None)
+    tally = _Tally(ctx)
     remote, ref = ctx.config.remote, f"refs/heads/{branch}"
     tracking = f"{remote}/{branch}"
-    _git(ctx, "config", "user.name", API_NAME)
-    _git(ctx, "config", "user.email", API_EMAIL)
-    old = _git(ctx, "rev-parse", "HEAD")
+    _git(tally, "config", "user.name", API_NAME)
+    _git(tally, "config", "user.email", API_EMAIL)
+    old = _git(tally, "rev-parse", "HEAD")
     refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+    tally.network(ctx.settings.durations.fetch_s)
+    tally.fetched_at = tally.seconds
     fetched = ctx.git("fetch", "--prune", remote, refspec, check=False)
     if fetched.returncode != 0:
         err = f"Command failed: git fetch --prune {remote} {refspec}\n{fetched.stderr}"
-        return _done(ctx, ReconcileResult("fetch-failed", old, old, error=err))
-    remote_tip = _git(ctx, "rev-parse", tracking)
+        ctx.log("warn", "data-repo fetch failed; continuing with local state", err=err,
+                remote=remote, branch=branch)
+        return _done(ctx, tally, ReconcileResult("fetch-failed", old, old, error=err))
+    remote_tip = _git(tally, "rev-parse", tracking)
     if old == remote_tip:
-        return _done(ctx, ReconcileResult("in-sync", old, old))
-    base = _git(ctx, "merge-base", "HEAD", tracking)
+        ctx.log("info", "data-repo in sync with remote", branch=branch, commit=old)
+        return _done(ctx, tally, ReconcileResult("in-sync", old, old))
+    base = _git(tally, "merge-base", "HEAD", tracking)
     if old == base:
-        behind = int(_git(ctx, "rev-list", "--count", f"HEAD..{tracking}"))
+        behind = int(_git(tally, "rev-list", "--count", f"HEAD..{tracking}"))
+        ctx.log("info", "data-repo behind remote — fast-forwarding", branch=branch,
+                behind=behind, **{"from": old, "to": remote_tip})
         point("before-ff-cas")
-        _git(ctx, "update-ref", ref, remote_tip, old)  # CAS; not caught: a moved ref throws
-        return _done(ctx, ReconcileResult("fast-forwarded", old, remote_tip, behind=behind))
+        _git(tally, "update-ref", ref, remote_tip, old)  # CAS; not caught: a moved ref throws
+        return _done(ctx, tally, ReconcileResult("fast-forwarded", old, remote_tip,
+                                                 behind=behind))
     if remote_tip == base:
-        ahead = int(_git(ctx, "rev-list", "--count", f"{tracking}..HEAD"))
-        if not _push(ctx, branch):
-            ctx.log("warn", "data-repo push failed during reconcile; push-daemon will retry")
-        return _done(ctx, ReconcileResult("pushed-ahead", old, old, ahead=ahead))
-    ahead = int(_git(ctx, "rev-list", "--count", f"{tracking}..HEAD"))
-    behind = int(_git(ctx, "rev-list", "--count", f"HEAD..{tracking}"))
-    ctx.log("info", "attempting rebase", ahead=ahead, behind=behind)
+        ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
+        ctx.log("info", "data-repo ahead of remote — pushing", branch=branch, ahead=ahead,
+                **{"from": remote_tip, "to": old})
+        pushed = _push(tally, branch)
+        if pushed is None:
+            ctx.log("info", "data-repo push succeeded", branch=branch, commit=old)
+        else:
+            ctx.log("warn", "data-repo push failed during reconcile; push-daemon will retry",
+                    err=pushed, branch=branch)
+        return _done(ctx, tally, ReconcileResult("pushed-ahead", old, old, ahead=ahead))
+    ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
+    behind = int(_git(tally, "rev-list", "--count", f"HEAD..{tracking}"))
+    ctx.log("info", "data-repo diverged from remote — attempting rebase", branch=branch,
+            ahead=ahead, behind=behind, local=old, remote=remote_tip)
     try:
-        new_tip = _replay(ctx, base, old, remote_tip)
+        new_tip = _replay(tally, base, old, remote_tip)
         point("before-rebase-cas")
-        _git(ctx, "update-ref", ref, new_tip, old)
+        _git(tally, "update-ref", ref, new_tip, old)
     except Exception as err:  # production sends every replay or CAS error to the hatch
-        return _done(ctx, _escape(ctx, branch, old, remote_tip, ahead, behind, str(err)))
-    ctx.log("info", "rebase clean — pushing", newCommit=new_tip)
-    if not _push(ctx, branch):
-        ctx.log("warn", "push after rebase failed; push-daemon will retry")
-    return _done(ctx, ReconcileResult("rebased", old, new_tip, ahead=ahead, behind=behind))
+        ctx.log("error", "data-repo rebase conflicted — invoking escape hatch", err=str(err),
+                branch=branch, ahead=ahead, behind=behind, local=old, remote=remote_tip)
+        escaped = _escape(tally, branch, old, remote_tip, ahead, behind)
+        return _done(ctx, tally, escaped)
+    ctx.log("info", "data-repo rebase clean — pushing", branch=branch, ahead=ahead,
+            behind=behind, **{"from": old, "to": new_tip})
+    pushed = _push(tally, branch)
+    if pushed is None:
+        ctx.log("info", "data-repo push succeeded after rebase", branch=branch, commit=new_tip)
+    else:
+        ctx.log("warn", "data-repo push after rebase failed; push-daemon will retry",
+                err=pushed, branch=branch)
+    return _done(ctx, tally, ReconcileResult("rebased", old, new_tip, ahead=ahead,
+                                             behind=behind))
 
 
-def _replay(ctx: ProcessContext, base: str, old: str, remote_tip: str) -> str:
+def _replay(tally: _Tally, base: str, old: str, remote_tip: str) -> str:
     """Replay base..old onto remote_tip, oldest first; the new tip."""
-    tip = remote_tip
-    for commit in _git(ctx, "rev-list", "--reverse", f"{base}..{old}").split():
-        parent = _git(ctx, "rev-parse", f"{commit}^")
+    ctx, tip = tally.ctx, remote_tip
+    for commit in _git(tally, "rev-list", "--reverse", f"{base}..{old}").split():
+        parent = _git(tally, "rev-parse", f"{commit}^")
+        tally.step()
         tree = merge_tree(ctx, parent, tip, commit)
-        shown = _git(ctx, "show", "-s", "--format=%an%x00%ae%x00%aI%x00%B", commit, strip=False)
+        shown = _git(tally, "show", "-s", "--format=%an%x00%ae%x00%aI%x00%B", commit,
+                     strip=False)
         name, email, date, message = shown.split("\0", 3)
         env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
                "GIT_COMMITTER_NAME": API_NAME, "GIT_COMMITTER_EMAIL": API_EMAIL,
                "GIT_COMMITTER_DATE": git_date(ctx)}
         body = message.rstrip("\n") + "\n"
+        tally.step()
         made = ctx.git("commit-tree", tree, "-p", tip, "-F", "-", env=env, stdin=body)
         tip = made.stdout.strip()
         ctx.record("reconcile.replay", f"{commit[:7]} -> {tip[:7]}", old=commit, new=tip)
     return tip
 
 
-def _escape(ctx: ProcessContext, branch: str, old: str, remote_tip: str, ahead: int,
-            behind: int, reason: str) -> ReconcileResult:
+def _escape(tally: _Tally, branch: str, old: str, remote_tip: str, ahead: int,
+            behind: int) -> ReconcileResult:
     """The escape hatch: park L on conflicts/<ts>, push it once, reset the branch to R."""
+    ctx = tally.ctx
     name = conflict_branch_name(ctx)
+    tally.step()
     created = ctx.git("update-ref", f"refs/heads/{name}", old, check=False)
     if created.returncode != 0:
         raise ReconcileError(f"data-repo escape hatch: failed to create {name} from {old}: "
                              f"{created.stderr.strip()}")
-    if _push(ctx, name):
+    pushed = _push(tally, name)
+    if pushed is None:
         ctx.log("error", "data-repo divergent commits preserved on remote — operator must "
-                "investigate", conflictBranch=name, err=reason)
+                "investigate", branch=branch, conflictBranch=name, preservedCommit=old)
     else:
         ctx.log("error", "data-repo divergent commits preserved LOCALLY only (push failed) — "
-                "operator must investigate", conflictBranch=name, err=reason)
-    _git(ctx, "update-ref", f"refs/heads/{branch}", remote_tip, old)  # CAS; throws if moved
+                "operator must investigate", err=pushed, branch=branch, conflictBranch=name,
+                preservedCommit=old)
+    _git(tally, "update-ref", f"refs/heads/{branch}", remote_tip, old)  # CAS; throws if moved
     return ReconcileResult("conflict-escaped", old, remote_tip, ahead=ahead, behind=behind,
                            conflict_branch=name)
 
 
-def _push(ctx: ProcessContext, name: str) -> bool:
-    remote = ctx.config.remote
+def _push(tally: _Tally, name: str) -> str | None:
+    """`git push <remote> <name>`: None when origin took it, else execFile's error message."""
+    ctx, remote = tally.ctx, tally.ctx.config.remote
+    tally.network(ctx.settings.durations.push_s)
     result = ctx.git("push", remote, name, check=False)
     if result.returncode == 0:
         ctx.record("origin.accept", f"{name} (reconcile push)", branch=name)
-        return True
+        return None
     ctx.record("origin.reject", f"{name} (reconcile push)", stderr=result.stderr.strip())
-    return False
+    return f"Command failed: git push {remote} {name}\n{result.stderr}"
 
 
-def _done(ctx: ProcessContext, result: ReconcileResult) -> ReconcileResult:
+def _done(ctx: ProcessContext, tally: _Tally, result: ReconcileResult) -> ReconcileResult:
     ctx.record("reconcile.outcome", result.outcome, **result.to_dict())
-    return result
+    return replace(result, took_s=tally.seconds,
+                   after_fetch_s=tally.seconds - tally.fetched_at)
 
 
-def _git(ctx: ProcessContext, *args: str, strip: bool = True) -> str:
-    """Run git; a failure throws ReconcileError with node's execFile message shape."""
+def _git(tally: _Tally, *args: str, strip: bool = True) -> str:
+    """Run one local git step; a failure throws ReconcileError with execFile's message shape."""
+    tally.step()
     try:
-        out = ctx.git(*args).stdout
+        out = tally.ctx.git(*args).stdout
     except subprocess.CalledProcessError as err:
         raise ReconcileError(f"Command failed: git {' '.join(args)}\n{err.stderr}") from err
     return out.strip() if strip else out

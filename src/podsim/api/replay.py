@@ -3,10 +3,11 @@
 Production runs git >= 2.40, where that command three-way merges C onto the new tip and
 prints the tree (exit 0) or reports conflicts (exit 1). This machine may have an older git,
 so for a modelled git >= 2.40 the same merge is produced through a temporary index:
-`read-tree -m --aggressive` for the trivial cases, `merge-file` per remaining path, then
-`write-tree`. For a modelled git < 2.40 the option does not exist and the command exits 129,
-as git 2.39 really does, so every replay fails and every divergence escapes (git 2.40
-release notes; docs/reference/sources.md#reconcile).
+renames detected on either side are applied to the base and the other side first (so an
+edit follows a rename, as with ort), then `read-tree -m --aggressive` for the trivial cases,
+`merge-file` per remaining path, and `write-tree`. For a modelled git < 2.40 the option does
+not exist and the command exits 129, as git 2.39 really does, so every replay fails and
+every divergence escapes (git 2.40 release notes; docs/reference/sources.md#reconcile).
 """
 
 import tempfile
@@ -39,6 +40,7 @@ def _fail_like_old_git(ctx: ProcessContext, base: str, ours: str, theirs: str) -
 
 
 def _merge_in_index(ctx: ProcessContext, tmp: Path, base: str, ours: str, theirs: str) -> str:
+    base, ours, theirs = _follow_renames(ctx, tmp, base, ours, theirs)
     env = {"GIT_INDEX_FILE": str(tmp / "index")}
     ctx.git("read-tree", "-m", "-i", "--aggressive", base, ours, theirs, env=env)
     unmerged = ctx.git("ls-files", "-u", "-z", env=env).stdout
@@ -53,6 +55,68 @@ def _merge_in_index(ctx: ProcessContext, tmp: Path, base: str, ours: str, theirs
                         for path, mode, oid in resolved)
         ctx.git("update-index", "--index-info", env=env, stdin=lines)
     return ctx.git("write-tree", env=env).stdout.strip()
+
+
+def _follow_renames(
+    ctx: ProcessContext, tmp: Path, base: str, ours: str, theirs: str
+) -> tuple[str, str, str]:
+    """Apply each side's renames to the base and the other side, as ort's rename detection
+    does, so an edit on one side follows a rename on the other; the trees to merge.
+
+    Both sides renaming one path to different names is ort's rename/rename conflict; one
+    side renaming a path the other deleted is its rename/delete conflict.
+    """
+    ours_moves, theirs_moves = _renames(ctx, base, ours), _renames(ctx, base, theirs)
+    for old in ours_moves.keys() & theirs_moves.keys():
+        if ours_moves[old] != theirs_moves[old]:
+            raise ReplayConflict(f"CONFLICT (rename/rename): {old} renamed to "
+                                 f"{ours_moves[old]} and to {theirs_moves[old]}")
+    for moves, other in ((ours_moves, theirs), (theirs_moves, ours)):
+        for old in moves:
+            if old not in ours_moves.keys() & theirs_moves.keys() and not _has(ctx, other, old):
+                raise ReplayConflict(f"CONFLICT (rename/delete): {old} renamed to "
+                                     f"{moves[old]} on one side, deleted on the other")
+    moves = {**ours_moves, **theirs_moves}
+    if not moves:
+        return base, ours, theirs
+    return (_moved(ctx, tmp, base, moves), _moved(ctx, tmp, ours, theirs_moves),
+            _moved(ctx, tmp, theirs, ours_moves))
+
+
+def _renames(ctx: ProcessContext, base: str, side: str) -> dict[str, str]:
+    """Paths `side` renamed relative to `base` (git's default 50% similarity)."""
+    out = ctx.git("diff-tree", "-r", "-M", "--name-status", "-z", base, side).stdout
+    fields, moves = out.split("\0"), {}
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status.startswith("R"):
+            moves[fields[index + 1]] = fields[index + 2]
+            index += 3
+        else:
+            index += 2
+    return moves
+
+
+def _has(ctx: ProcessContext, tree: str, path: str) -> bool:
+    return ctx.git("cat-file", "-e", f"{tree}:{path}", check=False).returncode == 0
+
+
+def _moved(ctx: ProcessContext, tmp: Path, tree: str, moves: dict[str, str]) -> str:
+    """`tree` with each `old` path present in it moved to its new name."""
+    present = {old: new for old, new in moves.items() if _has(ctx, tree, old)}
+    if not present:
+        return tree
+    env = {"GIT_INDEX_FILE": str(tmp / "moves-index")}
+    ctx.git("read-tree", tree, env=env)
+    lines = []
+    for old, new in present.items():
+        mode, oid = ctx.git("ls-files", "-s", "--", old, env=env).stdout.split()[:2]
+        lines.append(f"0 {_NULL_OID}\t{old}\n{mode} {oid} 0\t{new}\n")
+    ctx.git("update-index", "--index-info", env=env, stdin="".join(lines))
+    moved = ctx.git("write-tree", env=env).stdout.strip()
+    (tmp / "moves-index").unlink()
+    return moved
 
 
 def _resolve_path(

@@ -7,6 +7,7 @@ Setups live in pod_faults.py (the pod, container or node fails) and origin_fault
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from podsim.scenarios.brownout import boot_brownout
 from podsim.scenarios.origin_faults import (
     conflict_local_only,
     conflict_push_fails,
@@ -139,6 +140,12 @@ SCENARIOS: dict[str, Scenario] = {
             "conflict-local-only",
             "Conflict branch push refused: the branch exists only in the pod.",
             conflict_local_only,
+        ),
+        Scenario(
+            "boot-brownout",
+            "Origin black-holed during a restart: crash loop through the plugin timeout; "
+            "the backlog waits on the volume and ships once origin answers.",
+            boot_brownout,
         ),
     ]
 }

@@ -19,7 +19,7 @@ from podsim.api.context import ApiSettings, ProcessContext
 from podsim.api.process import ApiProcess
 from podsim.clock import Clock
 from podsim.gitenv import git_env
-from podsim.seam import ContainerContext, Mounts
+from podsim.seam import BootFailure, ContainerContext, Mounts
 from podsim.seed import render_toml, sheet_config
 from podsim.trace import Trace
 
@@ -89,8 +89,19 @@ class Rig:
                     self.env[name] = value
         self.process.settings = replace(self.process.settings, **changes)
 
-    def boot(self) -> None:
+    def boot(self, limit_s: float = 60.0) -> None:
+        """Start the process and run its boot steps until it listens; a failure raises
+        BootFailure (the container is then dead)."""
         self.process.boot(self.container())
+        deadline = self.clock.now + limit_s
+        while self.state.get("phase") == "booting":
+            event = self.clock.next_due(deadline)
+            assert event is not None, f"boot not finished within {limit_s:g} virtual seconds"
+            try:
+                self.process.handle(self.container(), event.data["timer"], event.data["data"])
+            except BootFailure:
+                self.alive = False
+                raise
 
     def run(self, until: float) -> None:
         """Deliver due timers up to virtual time `until`, then move the clock there."""

@@ -5,28 +5,42 @@ import json
 import pytest
 from apirig import BRANCH, Rig, git, ident
 
+from podsim.durations import Durations
 from podsim.seam import EXIT_SIGTERM, BootFailure, Exit
 
-BOOT_LINES = ["data store opened", "data-repo reconciled", "push-daemon started",
-              "in-memory state loaded", "Server listening at http://0.0.0.0:3001"]
+BOOT_LINES = ["data store opened", "data-repo in sync with remote", "data-repo reconciled",
+              "push-daemon started", "in-memory state loaded",
+              "Server listening at http://0.0.0.0:3001"]
 
 
 def test_boot_runs_in_production_plugin_order(rig: Rig) -> None:
+    rig.configure(durations=Durations(store_open_s=1, fetch_s=2, load_s=5))
     rig.boot()
     assert rig.log_msgs() == BOOT_LINES
-    assert json.loads(rig.logs[1])["outcome"] == "in-sync"
+    assert json.loads(rig.logs[2])["outcome"] == "in-sync"
     assert rig.state["phase"] == "listening"
     assert rig.state["memory"]["records"] == 1
-    assert rig.clock.pending("timer")[0].data["timer"] == "push-daemon.backlog"
-    assert rig.clock.pending("timer")[0].t == 0.0
+    assert rig.clock.now == 1 + 2 + 5  # store, reconcile's fetch, services load
+    assert [step.t for step in rig.trace.of_kind("api.listening")] == [8.0]
+
+
+def test_the_backlog_check_is_scheduled_before_the_in_memory_load(rig: Rig) -> None:
+    rig.configure(durations=Durations(load_s=5))
+    rig.process.boot(rig.container())
+    rig.run(0)  # store and reconcile end at 0; the daemon starts, services load until 5
+    assert rig.state["phase"] == "booting"
+    assert "push-daemon.backlog" in rig.kinds("")  # setImmediate ran before the load ended
+    assert "memory" not in rig.state
 
 
 def test_boot_without_a_remote_skips_reconcile_and_daemon(rig: Rig) -> None:
     rig.configure(remote_url=None)
     rig.boot()
-    assert rig.log_msgs() == ["data store opened",
-                              "CFP_DATA_REMOTE unset; reconciliation skipped",
-                              "push-daemon disabled", *BOOT_LINES[3:]]
+    assert rig.log_msgs() == [
+        "data store opened",
+        "data-repo reconciliation skipped: CFP_DATA_REMOTE unset (dev mode)",
+        "push-daemon disabled: CFP_DATA_REMOTE unset (local commits stay local)",
+        *BOOT_LINES[4:]]
     assert rig.process.status(rig.container()) is None
     assert rig.write("bo", "w-1") == rig.tip(rig.pod)
     assert rig.clock.pending() == []
@@ -66,7 +80,7 @@ def test_in_memory_state_is_built_from_the_pre_reconcile_tree(rig: Rig) -> None:
     old = rig.tip(rig.pod)
     remote = rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
     rig.boot()
-    assert json.loads(rig.logs[1])["outcome"] == "fast-forwarded"
+    assert json.loads(rig.logs[2])["outcome"] == "fast-forwarded"
     assert rig.tip(rig.pod) == remote
     assert rig.state["memory"]["commit"] == old  # stale until a hot reload rebuilds
     assert rig.state["memory"]["records"] == 1
@@ -75,9 +89,9 @@ def test_in_memory_state_is_built_from_the_pre_reconcile_tree(rig: Rig) -> None:
 def test_boot_log_levels_per_outcome(rig: Rig) -> None:
     rig.cut_network()
     rig.boot()
-    line = json.loads(rig.logs[1])
-    assert (line["level"], line["msg"], line["outcome"]) == (
-        40, "data-repo fetch failed; continuing with local state", "fetch-failed")
+    line = json.loads(rig.logs[2])
+    assert (line["level"], line["msg"]) == (
+        40, "data-repo reconciliation: fetch failed; continuing with local state")
     rig.state.clear()
     rig.restore_network()
     rig.configure(git_version=(2, 39))
@@ -85,8 +99,8 @@ def test_boot_log_levels_per_outcome(rig: Rig) -> None:
     rig.commit_on(rig.origin, {"people/zed.toml": 'slug = "zed"\n'}, "import")
     rig.logs.clear()
     rig.boot()
-    escape = next(json.loads(x) for x in rig.logs if "escape hatch" in x)
-    assert (escape["level"], escape["outcome"]) == (50, "conflict-escaped")
+    escape = next(json.loads(x) for x in rig.logs if "reconciliation invoked" in x)
+    assert (escape["level"], escape["conflictBranch"][:10]) == (50, "conflicts/")
 
 
 def test_sigterm_without_a_handler_exits_at_once(rig: Rig) -> None:

@@ -49,7 +49,7 @@ def test_backoff_is_deterministic_and_caps_at_an_hour(rig: Rig) -> None:
         2048000, 3600000, 3600000]
     assert [r["nextDelayMs"] / 1000 for r in retries] == DEFAULT_BACKOFF.schedule(len(retries))
     starts = [e.t for e in rig.trace.of_kind("push-daemon.attempt")]
-    gaps = [later - earlier - rig.settings.push_duration_s
+    gaps = [later - earlier - rig.settings.durations.push_s
             for earlier, later in itertools.pairwise(starts)]
     assert gaps == DEFAULT_BACKOFF.schedule(len(gaps))
     assert starts[12] - 12 * 0.5 == 4095  # cumulative wait before attempt 13
