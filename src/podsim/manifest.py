@@ -6,6 +6,7 @@ ManifestError naming the file and the field.
 """
 
 import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,20 @@ def _pods(raw: Any, replicas: int, rounding: Any, source: Path) -> int:
     except ValueError:
         raise ManifestError(f"{source}: spec.strategy.rollingUpdate: {raw!r} is neither a "
                             "count nor a percentage") from None
+
+
+def copy_with_strategy(deploy_dir: Path, target: Path, strategy: str) -> Path:
+    """A copy of `deploy_dir` at `target` whose Deployment uses `strategy` (Recreate, or
+    RollingUpdate with Kubernetes' default bounds); returns the copy."""
+    if strategy not in ("Recreate", "RollingUpdate"):
+        raise ManifestError(f"strategy {strategy!r} is neither Recreate nor RollingUpdate")
+    if deploy_dir.resolve() != target.resolve():
+        shutil.copytree(deploy_dir, target, dirs_exist_ok=True)
+    deployment_file = target / "kustomize" / "base" / "deployment.yaml"
+    doc = _read(deployment_file)
+    _get(doc, deployment_file, "spec")["strategy"] = {"type": strategy}
+    deployment_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return target
 
 
 def _read(path: Path) -> dict[str, Any]:

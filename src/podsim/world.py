@@ -23,7 +23,7 @@ from podsim.cluster import Cluster
 from podsim.errors import WorldError
 from podsim.fates import classify
 from podsim.gitenv import git_env
-from podsim.manifest import Manifest, load_manifest
+from podsim.manifest import Manifest, copy_with_strategy, load_manifest
 from podsim.origin import Origin
 from podsim.persistence import STATE_FILE
 from podsim.runtime import Runtime
@@ -133,6 +133,8 @@ class World:
             current = persistence.stamp(self.root)
             if not fresh and current != self._stamp:
                 saved = persistence.load(self.root)
+                if saved.state.deploy_dir != self._rt.state.deploy_dir:  # switch_strategy
+                    self._rt.manifest = load_manifest(Path(saved.state.deploy_dir))
                 self._rt.state, self._rt.clock, self._rt.trace = saved[:3]
                 self._stamp = current  # the lock is held: the file is still what was read
             self._depth = 1
@@ -377,6 +379,18 @@ class World:
         self._on_pod(
             pod, lambda p: self._cluster.evict_for_memory(p, working_set, available)
         )
+
+    def switch_strategy(self, strategy: str) -> None:
+        """Apply the Deployment with another `spec.strategy.type` (Recreate or
+        RollingUpdate), as `kubectl apply` of an edited manifest would. The strategy is not
+        part of the pod template, so nothing rolls until the next rollout. The world keeps
+        its edited copy of deploy/ in its own directory."""
+        with self.transaction():
+            copy = copy_with_strategy(
+                self._rt.deploy_dir, self.root / "applied-deploy", strategy
+            )
+            self._rt.manifest = load_manifest(copy)
+            self._rt.state.deploy_dir = str(copy)
 
     def rollout_restart(self) -> None:
         with self.transaction():
