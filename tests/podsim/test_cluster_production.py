@@ -232,3 +232,15 @@ def test_signals_need_a_process_and_a_known_signal(tmp_path: Path) -> None:
         world.signal(42)
     with pytest.raises(ValueError, match="signal 'USR1' is not simulated"):
         world.signal(1, "USR1")
+
+
+def test_a_switched_strategy_is_seen_by_every_handle_and_rolls_nothing(tmp_path: Path) -> None:
+    first = World.create(tmp_path / "w")
+    second = World.open(first.root)
+    pod = first.pod().name
+    second.switch_strategy("RollingUpdate")
+    assert first.manifest.strategy == "RollingUpdate"
+    assert World.open(first.root).manifest.strategy == "RollingUpdate"
+    assert [p.name for p in first.pods()] == [pod]  # the strategy is not in the template
+    assert (DEFAULT_DEPLOY_DIR / "kustomize" / "base" / "deployment.yaml").read_text().count(
+        "type: Recreate") == 1  # the project's manifest is untouched
