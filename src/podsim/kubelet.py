@@ -6,18 +6,16 @@ the container tini is PID 1 and node its child (podsim.seam); `signal` delivers 
 operator sends with `kubectl exec ... -- kill`.
 """
 
-import functools
 import math
 import shlex
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from podsim.clock import Event
-from podsim.errors import WorldError
 from podsim.gitenv import git_env
+from podsim.image import HEAP_ABORT_LINES, entrypoint_shell
 from podsim.runtime import Runtime
 from podsim.seam import (
     EXIT_SIGABRT,
@@ -37,29 +35,6 @@ from podsim.state import Container, Pod, Terminated
 CRASHLOOP_FIRST_S = 10.0  # first back-off after the immediate restart
 CRASHLOOP_CAP_S = 300.0
 CRASHLOOP_RESET_AFTER_S = 600.0  # ten minutes of clean running resets the back-off
-
-# What node writes to stderr when V8 runs out of heap, before it aborts (native stack
-# frames, which carry addresses, left out).
-HEAP_ABORT_LINES = (
-    "",
-    "<--- Last few GCs --->",
-    "",
-    "<--- JS stacktrace --->",
-    "",
-    "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
-)
-
-
-@functools.cache
-def entrypoint_shell() -> tuple[str, ...]:
-    """The POSIX sh that runs deploy/docker/entrypoint.sh: BusyBox's, as in the image, if
-    this machine has BusyBox, else dash. Never bash: the image has none."""
-    if busybox := shutil.which("busybox"):
-        return (busybox, "sh")
-    if dash := shutil.which("dash"):
-        return (dash,)
-    raise WorldError("no POSIX sh to run the entrypoint with: install busybox or dash")
-
 
 class Kubelet:
     def __init__(self, rt: Runtime, pod_stopped: Callable[[Pod], None]) -> None:
@@ -224,6 +199,8 @@ class Kubelet:
         if seconds < 0:
             raise ValueError(f"a response time must be >= 0, not {seconds}")
         c.response_s = seconds
+        if c.hung_since is not None:
+            return self._schedule_liveness_kill(pod)  # a hung process answers nothing
         self.rt.clock.cancel("kubelet.liveness", pod=pod.name, instance=c.instance)
         if probe is None or seconds <= probe.timeout_s:
             return None  # the probe gets its answer in time: failures reset

@@ -244,3 +244,11 @@ def test_a_switched_strategy_is_seen_by_every_handle_and_rolls_nothing(tmp_path:
     assert [p.name for p in first.pods()] == [pod]  # the strategy is not in the template
     assert (DEFAULT_DEPLOY_DIR / "kustomize" / "base" / "deployment.yaml").read_text().count(
         "type: Recreate") == 1  # the project's manifest is untouched
+
+
+def test_a_hung_process_stays_hung_whatever_its_response_time(tmp_path: Path) -> None:
+    world = World.create(tmp_path / "w")
+    world.hang()
+    world.respond_slowly(0)  # a hung event loop answers nothing, fast or slow
+    world.advance(125)
+    assert world.pod().container.restart_count == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from podsim.gitenv import git_env
-from podsim.kubelet import entrypoint_shell
+from podsim.image import entrypoint_shell
 from podsim.origin import ORIGIN_URL, Origin
 
 ENTRYPOINT = Path(__file__).resolve().parents[2] / "deploy" / "docker" / "entrypoint.sh"
