@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # Container entrypoint: make sure CFP_DATA_REPO_PATH holds a bare clone of the data
 # repository, then hand the process over to the command (the API) with exec.
 #

@@ -1,22 +1,26 @@
 """The control plane: the Deployment controller, pod deletion and eviction, node failure.
 
 Facts modelled (Kubernetes docs, docs/reference/sources.md#kubernetes): Recreate terminates
-old pods before creating new ones on a rollout, but a deleted pod is replaced at once; an
-emptyDir lives exactly as long as its pod; a failed node's pods are evicted after
-node-monitor grace + 300 s toleration.
+old pods before creating new ones on a rollout, but a deleted pod is replaced at once;
+RollingUpdate starts new pods within maxSurge and removes old ones only while maxUnavailable
+allows, so with one replica the new pod starts while the old one serves; an emptyDir lives
+exactly as long as its pod; a failed node's pods are evicted after node-monitor grace +
+300 s toleration. Not modelled: the rate limit on node taints, and a node that reboots
+while its pods stay bound (an open question: docs/reference/sources.md#node-failure).
 """
 
 import hashlib
 import shutil
 
 from podsim.clock import Event
+from podsim.errors import WorldError
 from podsim.kubelet import Kubelet
 from podsim.runtime import Runtime
 from podsim.seam import EXIT_SIGKILL
 from podsim.state import Container, Node, Pod
 
-NODE_MONITOR_GRACE_S = 40.0  # kube-controller-manager default (newer releases use 50 s)
 NOT_READY_TOLERATION_S = 300.0  # added to every pod by DefaultTolerationSeconds
+ROLLOUT_POLL_S = 5.0  # how often a stalled rollout looks again when no readiness is known
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' SafeEncodeString alphabet
 
 
@@ -32,6 +36,8 @@ class Cluster:
             self._node_not_ready(event.data["node"])
         elif event.kind == "cluster.node-evict":
             self._evict_from_node(event.data["node"])
+        elif event.kind == "cluster.rollout-check":
+            self.sync()
         else:
             raise ValueError(f"unknown cluster event {event.kind!r}")
 
@@ -48,9 +54,38 @@ class Cluster:
                 if not pod.terminating:
                     self.delete_pod(pod)
             return  # Recreate: the new pod waits until every old pod is gone
+        if self.rt.manifest.strategy == "RollingUpdate":
+            self._roll(current, live)
+            return
         active = [p for p in live if p.replicaset == current and not p.terminating]
         for _ in range(self.rt.manifest.replicas - len(active)):
             self._create_pod(current)
+
+    def _roll(self, current: str, live: list[Pod]) -> None:
+        """One RollingUpdate step: surge new pods, then drop old ones as new ones get ready."""
+        m, now = self.rt.manifest, self.rt.clock.now
+        new = [p for p in live if p.replicaset == current and not p.terminating]
+        old = [p for p in live if p.replicaset != current and not p.terminating]
+        room = min(m.replicas - len(new), m.replicas + m.max_surge - len(new) - len(old))
+        for _ in range(max(room, 0)):
+            self._create_pod(current)
+        new = [p for p in self.rt.state.pods if p.replicaset == current and not p.terminating]
+        # Old pods may go only while enough pods stay available, not-ready ones first.
+        not_ready_new = sum(not p.container.is_ready(now) for p in new)
+        can_remove = len(new) + len(old) - (m.replicas - m.max_unavailable) - not_ready_new
+        for pod in sorted(old, key=lambda p: p.container.is_ready(now))[: max(can_remove, 0)]:
+            self.delete_pod(pod)
+        if any(not p.terminating for p in old):
+            self._check_rollout_again(new)
+
+    def _check_rollout_again(self, new: list[Pod]) -> None:
+        """Look again when a new pod is due to be ready (the controller reacts to it)."""
+        if self.rt.clock.pending("cluster.rollout-check"):
+            return
+        now = self.rt.clock.now
+        due = [p.container.ready_at for p in new if p.container.ready_at is not None]
+        later = [t - now for t in due if t > now]
+        self.rt.clock.schedule(min(later, default=ROLLOUT_POLL_S), "cluster.rollout-check")
 
     def rollout_restart(self) -> None:
         deployment = self.rt.state.deployment
@@ -88,19 +123,20 @@ class Cluster:
             for v in self.rt.manifest.volumes
         }
         self.rt.state.pods.append(pod)
+        self.kubelet.secrets.project(pod)
         self.rt.record("pod.created", f"{name} on {node.name}", pod=name)
         self.kubelet.schedule_start(pod)
 
     def _volume_dir(self, pod: Pod, kind: str, name: str, source: str) -> str:
+        if kind == "secret":
+            return self.kubelet.secrets.volume_dir(pod, name)  # filled when mounted
         if kind == "emptyDir":
             rel = f"volumes/{pod.uid}-{name}"
             self.rt.record(
                 "volume.created", f"emptyDir {name} for {pod.name}", pod=pod.name
             )
-        elif kind == "persistentVolumeClaim":
-            rel = f"volumes/pvc-{source}"
         else:
-            rel = f"secrets/{source}"
+            rel = f"volumes/pvc-{source}"
         (self.rt.root / rel).mkdir(parents=True, exist_ok=True)
         return rel
 
@@ -120,6 +156,19 @@ class Cluster:
         else:
             self.kubelet.sigterm(pod, grace)
         self.sync()
+
+    def evict_for_memory(self, pod: Pod, working_set: str, available: str) -> None:
+        """The kubelet's eviction manager picks this pod under node memory pressure: it uses
+        more than its memory request (Burstable), so it goes first."""
+        request = self.rt.manifest.resources.get("requests", {}).get("memory")
+        if request is None:
+            raise WorldError(f"{self.rt.manifest.source}: the container requests no memory; "
+                             "memory-pressure eviction of this pod is not modelled")
+        if parse_quantity(working_set) <= parse_quantity(request):
+            raise WorldError(f"a working set of {working_set} is within the {request} request; "
+                             "the eviction manager ranks pods over their request first")
+        self.evict(pod, memory_pressure_message(
+            self.rt.manifest.container, working_set, request, available))
 
     def evict(self, pod: Pod, message: str) -> None:
         """Node-pressure eviction: the pod fails, its containers are killed, volumes go."""
@@ -146,6 +195,7 @@ class Cluster:
             self.rt.record("pod.removed", pod.name, pod=pod.name)
 
     def _wipe_ephemeral(self, pod: Pod) -> None:
+        self.kubelet.secrets.remove(pod)
         for volume in self.rt.manifest.volumes:
             path = self.rt.root / pod.volumes.get(volume.name, "")
             if volume.kind == "emptyDir" and volume.name in pod.volumes and path.exists():
@@ -159,7 +209,8 @@ class Cluster:
         node = self._node(name)
         node.ready, node.failed_at = False, self.rt.clock.now
         self.rt.record("node.failed", f"{name} stops responding", node=name)
-        self.rt.clock.schedule(NODE_MONITOR_GRACE_S, "cluster.node-not-ready", node=name)
+        grace = self.rt.state.settings.node_monitor_grace_s
+        self.rt.clock.schedule(grace, "cluster.node-not-ready", node=name)
 
     def _node_not_ready(self, name: str) -> None:
         self.rt.record("node.not-ready", f"{name} tainted unreachable", node=name)
@@ -188,6 +239,32 @@ class Cluster:
                 return node
         known = ", ".join(n.name for n in self.rt.state.nodes)
         raise ValueError(f"no node named {name!r}; nodes: {known}")
+
+
+# The kubelet's eviction message (pkg/kubelet/eviction/helpers.go: nodeLowMessageFmt,
+# thresholdMetMessageFmt, containerMessageFmt), trailing spaces included.
+HARD_EVICTION_MEMORY = "100Mi"  # the kubelet's default hard threshold memory.available<100Mi
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+
+def memory_pressure_message(container: str, working_set: str, request: str,
+                            available: str) -> str:
+    return (
+        "The node was low on resource: memory. "
+        f"Threshold quantity: {HARD_EVICTION_MEMORY}, available: {available}. "
+        f"Container {container} was using {working_set}, request is {request}, "
+        "has larger consumption of memory. "
+    )
+
+
+def parse_quantity(text: str) -> int:
+    """A memory quantity with a binary suffix (512Mi, 92844Ki) or plain bytes, in bytes."""
+    for suffix, factor in _BINARY.items():
+        if text.endswith(suffix) and text[: -len(suffix)].isdigit():
+            return int(text[: -len(suffix)]) * factor
+    if text.isdigit():
+        return int(text)
+    raise WorldError(f"{text!r} is not a memory quantity (e.g. 600Mi, 92844Ki)")
 
 
 def _encode(text: str, length: int) -> str:

@@ -1,34 +1,55 @@
 """The kubelet: starts containers (entrypoint, then the process), restarts them with
 CrashLoopBackOff, runs liveness, and delivers SIGTERM/SIGKILL.
 
-Restarts keep the pod and therefore its volumes; only the controller removes pods.
+Restarts keep the pod and therefore its volumes; only the controller removes pods. Inside
+the container tini is PID 1 and node its child (podsim.seam); `signal` delivers what an
+operator sends with `kubectl exec ... -- kill`.
 """
 
 import math
+import shlex
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from podsim.clock import Event
 from podsim.durations import entrypoint_s
 from podsim.gitenv import git_env
+from podsim.image import HEAP_ABORT_LINES, entrypoint_shell
 from podsim.runtime import Runtime
-from podsim.seam import EXIT_SIGKILL, BootFailure, ContainerContext, Mounts
+from podsim.seam import (
+    EXIT_SIGABRT,
+    EXIT_SIGKILL,
+    NODE_PID,
+    SIGNALS,
+    TINI_PID,
+    BootFailure,
+    ContainerContext,
+    Mounts,
+    NoSuchProcess,
+    PathNotMounted,
+)
+from podsim.secret_volumes import REFRESH_EVENT, SecretVolumes
 from podsim.state import Container, Pod, Terminated
 
 CRASHLOOP_FIRST_S = 10.0  # first back-off after the immediate restart
 CRASHLOOP_CAP_S = 300.0
 CRASHLOOP_RESET_AFTER_S = 600.0  # ten minutes of clean running resets the back-off
 
-
 class Kubelet:
     def __init__(self, rt: Runtime, pod_stopped: Callable[[Pod], None]) -> None:
         self.rt = rt
         self.pod_stopped = pod_stopped  # the controller finishes a deleted/evicted pod
+        self.secrets = SecretVolumes(rt)
 
     # -- events ------------------------------------------------------------------------
     def handle(self, event: Event) -> None:
         pod = self.rt.pod(event.data["pod"])
+        if event.kind == REFRESH_EVENT:
+            if pod is not None and self._node_ready(pod):
+                self.secrets.project(pod)  # the periodic sync, whatever the container does
+            return
         if pod is None or pod.container.instance != event.data["instance"]:
             return  # the container this event belonged to is gone
         if not self._node_ready(pod):
@@ -60,6 +81,8 @@ class Kubelet:
         c.logs, c.process = [], {}
         c.instance += 1
         c.state, c.reason, c.terminated, c.hung_since = "running", "", None, None
+        c.response_s = 0.0
+        self.secrets.project(pod)  # a container start remounts the pod's Secrets
         c.started_at, c.ready_at = self.rt.clock.now, None
         pod.phase = "Running"
         self.rt.record(
@@ -94,7 +117,7 @@ class Kubelet:
         home = self.rt.root / "containers" / pod.name / str(pod.container.instance)
         home.mkdir(parents=True, exist_ok=True)
         env = {key: mounts.to_host(value) for key, value in self.rt.manifest.env.items()}
-        env["GIT_SSH_COMMAND"] = self.rt.ssh_command()
+        env["GIT_SSH_COMMAND"] = self.rt.ssh_command(self._key_file(mounts))
         env["HOSTNAME"] = pod.name
         return git_env(home, **env)
 
@@ -116,12 +139,24 @@ class Kubelet:
             state=c.process,
             logs=c.logs,
             hostname=pod.name,
+            pid=NODE_PID,
         )
+
+    def _key_file(self, mounts: Mounts) -> Path | None:
+        """The pod's copy of the key the manifest's GIT_SSH_COMMAND names with `-i`."""
+        words = shlex.split(self.rt.manifest.env.get("GIT_SSH_COMMAND", ""))
+        if "-i" not in words[:-1]:
+            return None
+        try:
+            return mounts.host_path(words[words.index("-i") + 1])
+        except PathNotMounted:
+            return None
 
     def _run_entrypoint(self, pod: Pod, ctx: ContainerContext) -> tuple[int, list[str]]:
         script = self.rt.deploy_dir / "docker" / "entrypoint.sh"
         result = subprocess.run(
-            ["bash", str(script), "true"],  # `true` stands in for the CMD exec'd at the end
+            # `true` stands in for the CMD the script execs at its end
+            [*entrypoint_shell(), str(script), "true"],
             env=ctx.env,
             cwd=self.rt.root,
             capture_output=True,
@@ -140,16 +175,71 @@ class Kubelet:
         if pod.container.state == "running":
             self._exited(pod, reason, exit_code)
 
+    def heap_abort(self, pod: Pod) -> None:
+        """V8 runs out of heap: node prints its fatal error and aborts; tini exits with
+        node's status. A crash like any other (not OOMKilled): same pod, volume kept."""
+        if pod.container.state == "running":
+            pod.container.logs.extend(HEAP_ABORT_LINES)
+            self.rt.record("api.heap-abort", f"{pod.name}: JavaScript heap out of memory",
+                           pod=pod.name)
+            self._exited(pod, "Error", EXIT_SIGABRT)
+
+    def signal(self, pod: Pod, pid: int, number: int) -> None:
+        """Signal `pid` from inside the container, as `kill` run by `kubectl exec` does."""
+        c = pod.container
+        if c.state != "running" or pid not in (TINI_PID, NODE_PID):
+            raise NoSuchProcess(pid)
+        name = next(n for n, v in SIGNALS.items() if v == number)
+        self.rt.record("signal.exec", f"{pod.name}: SIG{name} to pid {pid}",
+                       pod=pod.name, pid=pid, signal=name)
+        if pid == TINI_PID and number == SIGNALS["KILL"]:
+            # A PID namespace's init only gets signals it handles from inside the namespace;
+            # SIGKILL cannot be handled, so the kernel drops it.
+            return
+        # tini forwards every other signal to node; tini exits with node's status.
+        if number == SIGNALS["TERM"]:
+            answer = self.rt.process.on_sigterm(self.context(pod))
+            reason = "Completed" if answer.code == 0 else "Error"
+            self._schedule_exit(pod, answer.after_s, reason, answer.code)
+        else:
+            # Node's default for these is to die of the signal; for KILL there is no choice.
+            self._exited(pod, "Error", 128 + number)
+
+    def respond_slowly(self, pod: Pod, seconds: float) -> float | None:
+        """The process answers HTTP after `seconds`; a liveness probe that waits longer
+        than its timeoutSeconds fails. Returns when liveness will kill it (or None)."""
+        c, probe = pod.container, self.rt.manifest.liveness
+        if seconds < 0:
+            raise ValueError(f"a response time must be >= 0, not {seconds}")
+        c.response_s = seconds
+        if c.hung_since is not None:
+            return self._schedule_liveness_kill(pod)  # a hung process answers nothing
+        self.rt.clock.cancel("kubelet.liveness", pod=pod.name, instance=c.instance)
+        if probe is None or seconds <= probe.timeout_s:
+            return None  # the probe gets its answer in time: failures reset
+        return self._schedule_liveness_kill(pod)
+
     def hang(self, pod: Pod) -> float | None:
         """The process stops answering; returns when liveness will kill it (or None)."""
+        if pod.container.state != "running":
+            return None
+        pod.container.hung_since = self.rt.clock.now
+        return self._schedule_liveness_kill(pod)
+
+    def _schedule_liveness_kill(self, pod: Pod) -> float | None:
+        """Every probe from now on fails: the threshold-th failure kills the container."""
         c, probe = pod.container, self.rt.manifest.liveness
         if c.state != "running" or probe is None or c.started_at is None:
             return None
-        c.hung_since = now = self.rt.clock.now
+        now = self.rt.clock.now
+        if pending := self.rt.clock.pending("kubelet.liveness", pod=pod.name, instance=c.instance):
+            return pending[0].t  # already failing
         first_probe = c.started_at + probe.initial_delay_s
         if now > first_probe:
             first_probe += math.ceil((now - first_probe) / probe.period_s) * probe.period_s
-        kill_at = first_probe + (probe.failure_threshold - 1) * probe.period_s
+        # A probe fails when its timeoutSeconds pass without an answer, not when it starts.
+        last_probe = first_probe + (probe.failure_threshold - 1) * probe.period_s
+        kill_at = last_probe + probe.timeout_s
         self.rt.clock.schedule(kill_at - now, "kubelet.liveness", pod=pod.name, instance=c.instance)
         return kill_at
 
@@ -204,6 +294,7 @@ class Kubelet:
         started = c.started_at if c.started_at is not None else now
         c.terminated = Terminated(reason, exit_code, started, now)
         c.state, c.reason, c.ready_at, c.hung_since = "terminated", reason, None, None
+        self.rt.clock.cancel("kubelet.liveness", pod=pod.name, instance=c.instance)
         self.rt.record(
             "container.exit",
             f"{pod.name}: {reason} (exit {exit_code})",

@@ -5,6 +5,8 @@ period, probes, resources, volumes, env. Anything the simulator cannot interpret
 ManifestError naming the file and the field.
 """
 
+import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,10 @@ class Manifest:
     env: dict[str, str]
     volumes: tuple[Volume, ...] = field(default_factory=tuple)
     source: Path = Path()
+    # RollingUpdate's bounds as pod counts (Kubernetes defaults: 25% each, surge rounded
+    # up, unavailable rounded down); unused under Recreate.
+    max_surge: int = 1
+    max_unavailable: int = 0
 
     def volume(self, name: str) -> Volume:
         for volume in self.volumes:
@@ -87,10 +93,18 @@ def load_manifest(deploy_dir: Path, overlay: str = "sandbox") -> Manifest:
     mounts = {m["name"]: m["mountPath"] for m in container.get("volumeMounts", [])}
     env = {k: str(v) for k, v in _get(config, base / "configmap.yaml", "data").items()}
     env.update({e["name"]: str(e["value"]) for e in container.get("env", [])})
+    replicas = int(spec.get("replicas", 1))
+    rolling = spec.get("strategy", {}).get("rollingUpdate", {}) or {}
+    surge = _pods(rolling.get("maxSurge", "25%"), replicas, math.ceil, deployment_file)
+    unavailable = _pods(rolling.get("maxUnavailable", "25%"), replicas, math.floor,
+                        deployment_file)
+    if surge == 0 and unavailable == 0:
+        raise ManifestError(f"{deployment_file}: spec.strategy.rollingUpdate: maxSurge and "
+                            "maxUnavailable cannot both be 0")
     return Manifest(
         namespace=str(_get(overlay_doc, deploy_dir / overlay, "namespace")),
         deployment=str(_get(doc, deployment_file, "metadata", "name")),
-        replicas=int(spec.get("replicas", 1)),
+        replicas=replicas,
         strategy=str(spec.get("strategy", {}).get("type", "RollingUpdate")),
         labels=dict(_get(spec, deployment_file, "template", "metadata", "labels")),
         selector=dict(_get(spec, deployment_file, "selector", "matchLabels")),
@@ -103,7 +117,35 @@ def load_manifest(deploy_dir: Path, overlay: str = "sandbox") -> Manifest:
         env=env,
         volumes=tuple(_volume(v, mounts, deployment_file) for v in pod.get("volumes", [])),
         source=deployment_file,
+        max_surge=surge,
+        max_unavailable=unavailable,
     )
+
+
+def _pods(raw: Any, replicas: int, rounding: Any, source: Path) -> int:
+    """A maxSurge/maxUnavailable value (a count or "N%") as a number of pods."""
+    text = str(raw)
+    try:
+        if text.endswith("%"):
+            return int(rounding(replicas * int(text[:-1]) / 100))
+        return int(text)
+    except ValueError:
+        raise ManifestError(f"{source}: spec.strategy.rollingUpdate: {raw!r} is neither a "
+                            "count nor a percentage") from None
+
+
+def copy_with_strategy(deploy_dir: Path, target: Path, strategy: str) -> Path:
+    """A copy of `deploy_dir` at `target` whose Deployment uses `strategy` (Recreate, or
+    RollingUpdate with Kubernetes' default bounds); returns the copy."""
+    if strategy not in ("Recreate", "RollingUpdate"):
+        raise ManifestError(f"strategy {strategy!r} is neither Recreate nor RollingUpdate")
+    if deploy_dir.resolve() != target.resolve():
+        shutil.copytree(deploy_dir, target, dirs_exist_ok=True)
+    deployment_file = target / "kustomize" / "base" / "deployment.yaml"
+    doc = _read(deployment_file)
+    _get(doc, deployment_file, "spec")["strategy"] = {"type": strategy}
+    deployment_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return target
 
 
 def _read(path: Path) -> dict[str, Any]:

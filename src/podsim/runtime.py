@@ -19,7 +19,8 @@ class Runtime:
     trace: Trace
     manifest: Manifest
     process: Process
-    ssh_command: Callable[[], str]  # GIT_SSH_COMMAND that reaches the world's origin
+    # GIT_SSH_COMMAND that reaches the world's origin with a key file (None: the Secret's)
+    ssh_command: Callable[[Path | None], str]
 
     @property
     def deploy_dir(self) -> Path:

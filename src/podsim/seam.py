@@ -2,7 +2,7 @@
 
 Layering. Imports in `podsim` point downwards only:
 
-    above   world.py, fates.py, scenarios/, cli.py, kubectl/
+    above   world.py, fates.py, scenarios/, cli.py, kubectl/, apiserver/
             compose a world and its operator surface; may import the API and the cluster
     app     api/
             the modelled production process; imports this seam and the leaf modules
@@ -26,16 +26,46 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from podsim.clock import Clock
+from podsim.errors import WorldError
 from podsim.trace import Trace
 
 EXIT_SIGTERM = 128 + 15  # a process that dies of an unhandled SIGTERM
 EXIT_SIGKILL = 128 + 9  # SIGKILL after the grace period; also what an OOM kill reports
+EXIT_SIGABRT = 128 + 6  # node's abort() (V8 out of heap), as tini passes it on
+
+# The image runs `tini -- entrypoint.sh node ...` and the entrypoint ends in `exec`, so tini
+# is PID 1 and node is its only child (docs/reference/sources.md#processes). Node's pid is
+# an assumption: nothing we read pins it, only that it is not 1.
+TINI_PID = 1
+NODE_PID = 7
+
+# The signals a process in the container can be sent by name or number (kill(1) spelling).
+SIGNALS = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "TERM": 15}
 
 # A path in free text ends where the next character could not continue its last name; a
 # trailing sentence dot does not continue it ("/app/data." is /app/data), ".bak" does.
 _NAME_CHAR = r"[\w-]"
 _END = rf"(?!{_NAME_CHAR})(?!\.{_NAME_CHAR})"
 _START = r"(?<![\w.-])"  # "/x/app/data" does not contain the container path /app/data
+
+
+class NoSuchProcess(WorldError):
+    """A signal for a pid that no process of the container has."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(f"no process with pid {pid} in the container "
+                         f"(tini is {TINI_PID}, node is {NODE_PID})")
+        self.pid = pid
+
+
+def signal_number(signal: str | int) -> int:
+    """`TERM`, `SIGTERM`, `15` or 15 as a signal number; ValueError naming the known ones."""
+    text = str(signal).upper().removeprefix("SIG")
+    number = int(text) if text.isdigit() else SIGNALS.get(text)
+    if number is None or number not in SIGNALS.values():
+        known = ", ".join(f"{name} ({n})" for name, n in SIGNALS.items())
+        raise ValueError(f"signal {signal!r} is not simulated; simulated: {known}")
+    return number
 
 
 class PathNotMounted(ValueError):
@@ -108,6 +138,7 @@ class ContainerContext:
     state: dict[str, Any] = field(default_factory=dict)  # JSON-able, saved with the world
     logs: list[str] = field(default_factory=list)
     hostname: str = "pod"
+    pid: int = NODE_PID  # the process's pid inside the container (its log lines carry it)
 
     @property
     def now(self) -> float:

@@ -33,6 +33,7 @@ class Container:
     last_terminated: Terminated | None = None
     backoff_s: float = 0.0  # the next CrashLoopBackOff delay
     hung_since: float | None = None  # stops answering probes (liveness fault)
+    response_s: float = 0.0  # how long the process takes to answer an HTTP probe
     logs: list[str] = field(default_factory=list)
     previous_logs: list[str] = field(default_factory=list)
     process: dict[str, Any] = field(default_factory=dict)
@@ -90,6 +91,22 @@ class Write:
 
 
 @dataclass
+class ClusterSettings:
+    """The cluster's knobs that no manifest carries (docs/reference/sources.md#kubernetes)."""
+
+    # kube-controller-manager --node-monitor-grace-period: 40 s historically, 50 s newer.
+    node_monitor_grace_s: float = 40.0
+    # How long a changed Secret takes to reach a running pod's volume (kubelet sync period
+    # plus cache delay; an assumption, see docs/reference/sources.md#secret-volumes).
+    secret_refresh_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("node_monitor_grace_s", "secret_refresh_s"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"cluster setting {name} must be >= 0, not {getattr(self, name)}")
+
+
+@dataclass
 class WorldState:
     seed: int
     deploy_dir: str
@@ -98,6 +115,7 @@ class WorldState:
     pods: list[Pod] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    settings: ClusterSettings = field(default_factory=ClusterSettings)
     format: int = 2  # 2: the API's settings left the cluster's state
 
     def next_number(self, counter: str) -> int:

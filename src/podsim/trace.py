@@ -49,6 +49,9 @@ KINDS = _registry(
     EventKind("pod.delete", "operator", "an operator deletes the pod", to="kubelet"),
     EventKind("rollout.restart", "operator", "an operator restarts the deployment",
               to="kubelet"),
+    EventKind("signal.exec", "operator",
+              "an operator signals a process in the container (kubectl exec ... kill)",
+              to="api"),
     # kubelet and the control plane
     EventKind("pod.created", "kubelet", "a pod is scheduled onto a node"),
     EventKind("pod.unschedulable", "kubelet", "no Ready node can take a replacement pod"),
@@ -62,6 +65,8 @@ KINDS = _registry(
     EventKind("entrypoint.exit", "kubelet", "deploy/docker/entrypoint.sh exits"),
     EventKind("probe.liveness-failed", "kubelet", "the liveness probe failed its threshold"),
     EventKind("signal.sigterm", "kubelet", "the kubelet sends SIGTERM", to="api"),
+    EventKind("secret.refreshed", "kubelet",
+              "the kubelet copies a changed Secret into the pod's volume"),
     # the volume
     EventKind("volume.created", "volume", "an emptyDir is created for a pod"),
     EventKind("volume.wiped", "volume", "an emptyDir is deleted with its pod"),
@@ -69,6 +74,7 @@ KINDS = _registry(
     EventKind("api.boot", "api", "the API process starts its plugins"),
     EventKind("api.boot-failed", "api", "the process could not start"),
     EventKind("api.fatal", "api", "boot fails with a fatal error"),
+    EventKind("api.heap-abort", "api", "V8 runs out of heap and node aborts"),
     EventKind("api.load", "api", "records are loaded from the branch tip"),
     EventKind("api.listening", "api", "the API accepts requests"),
     EventKind("api.sigterm", "api", "the process receives SIGTERM"),

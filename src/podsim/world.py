@@ -23,13 +23,13 @@ from podsim.cluster import Cluster
 from podsim.errors import WorldError
 from podsim.fates import classify
 from podsim.gitenv import git_env
-from podsim.manifest import Manifest, load_manifest
+from podsim.manifest import Manifest, copy_with_strategy, load_manifest
 from podsim.origin import Origin
 from podsim.persistence import STATE_FILE
 from podsim.runtime import Runtime
 from podsim.sample_writes import sample_record
-from podsim.seam import EXIT_SIGKILL, Mounts, Process
-from podsim.state import Deployment, Node, Pod, WorldState, Write
+from podsim.seam import EXIT_SIGKILL, Mounts, Process, signal_number
+from podsim.state import ClusterSettings, Deployment, Node, Pod, WorldState, Write
 from podsim.trace import Trace
 
 DEFAULT_DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
@@ -56,8 +56,15 @@ class World:
         git_version: tuple[int, int] | None = None,
         sigterm_handler: bool | None = None,
         process: Process | None = None,
+        node_monitor_grace_s: float | None = None,
+        secret_refresh_s: float | None = None,
     ) -> "World":
-        """A new world running the API (with these settings) or `process`."""
+        """A new world running the API (with these settings) or `process`.
+
+        The cluster's own knobs (saved with its state; None keeps the default of
+        `ClusterSettings`): `node_monitor_grace_s`, how long the control plane waits before
+        it marks a silent node (40 s; newer releases 50 s), and `secret_refresh_s`, how long
+        a changed Secret takes to reach a running pod's volume."""
         root = Path(root).resolve()
         if (root / STATE_FILE).exists():
             raise WorldError(f"{root}: a world already exists here")
@@ -73,11 +80,18 @@ class World:
             )
         root.mkdir(parents=True, exist_ok=True)
         manifest = load_manifest(deploy_dir)
+        knobs = {"node_monitor_grace_s": node_monitor_grace_s,
+                 "secret_refresh_s": secret_refresh_s}
+        try:
+            settings = ClusterSettings(**{k: v for k, v in knobs.items() if v is not None})
+        except ValueError as error:
+            raise WorldError(str(error)) from None
         state = WorldState(
             seed=seed,
             deploy_dir=str(Path(deploy_dir).resolve()),
             deployment=Deployment(manifest.deployment, manifest.namespace),
             nodes=[Node(name) for name in NODES],
+            settings=settings,
         )
         clock = Clock(DEFAULT_EPOCH)
         origin = Origin.create(root, random.Random(seed), clock.utc())
@@ -120,6 +134,8 @@ class World:
             current = persistence.stamp(self.root)
             if not fresh and current != self._stamp:
                 saved = persistence.load(self.root)
+                if saved.state.deploy_dir != self._rt.state.deploy_dir:  # switch_strategy
+                    self._rt.manifest = load_manifest(Path(saved.state.deploy_dir))
                 self._rt.state, self._rt.clock, self._rt.trace = saved[:3]
                 self._stamp = current  # the lock is held: the file is still what was read
             self._depth = 1
@@ -175,6 +191,7 @@ class World:
         """Process events until `done(world)` holds; returns the virtual time it took."""
         with self.transaction():
             start, deadline = self._rt.clock.now, self._rt.clock.now + limit_s
+            self._cluster.kubelet.secrets.notice_changes()
             while not done(self):
                 event = self._rt.clock.next_due(deadline)
                 if event is None:
@@ -196,6 +213,8 @@ class World:
             self._cluster.handle(event)
 
     def _run(self, until: float) -> None:
+        # A Secret changed from outside (origin's key rotation) starts its way to the pods.
+        self._cluster.kubelet.secrets.notice_changes()
         while (event := self._rt.clock.next_due(until)) is not None:
             self._cluster.handle(event)
         self._rt.clock.move_to(until)
@@ -263,24 +282,25 @@ class World:
         sheet: str = "people",
         record: dict[str, object] | None = None,
         user: str = "volunteer",
+        pod: str | None = None,
     ) -> str:
         """One API request that changes a record; returns the write's id once acknowledged.
 
-        It reaches the current pod directly, readiness aside (pages write right after a
-        start); the process itself refuses when it is not listening."""
+        It reaches the current (or named) pod directly, readiness aside (pages write right
+        after a start); the process itself refuses when it is not listening."""
         with self.transaction():
-            pod = self.pod()
+            pod_ = self.pod(pod)
             number = self._rt.state.next_number("writes")
             write_id = f"w-{number:04d}"
             record = record or sample_record(sheet, number)
-            context = self._cluster.kubelet.context(pod)
+            context = self._cluster.kubelet.context(pod_)
             commit = self._api().write(context, sheet, record, write_id, user)
             if commit is None:
                 raise WorldError(f"write {write_id} changed nothing in {sheet}")
             self._rt.state.writes.append(
                 Write(
                     write_id,
-                    pod.name,
+                    pod_.name,
                     self._rt.clock.now,
                     sheet,
                     str(record.get("slug", "")),
@@ -331,6 +351,29 @@ class World:
         """The process stops answering; liveness kills and restarts the container."""
         self._on_pod(pod, self._cluster.kubelet.hang)
 
+    def respond_slowly(self, seconds: float, pod: str | None = None) -> None:
+        """The process answers HTTP only after `seconds` (its timers still run). Longer than
+        the liveness probe's timeoutSeconds, every probe fails and liveness restarts the
+        container; within it (or back at 0), probes pass."""
+        self._on_pod(pod, lambda p: self._cluster.kubelet.respond_slowly(p, seconds))
+
+    def heap_abort(self, pod: str | None = None) -> None:
+        """V8 runs out of heap: node prints `FATAL ERROR: ... JavaScript heap out of memory`
+        and aborts (exit 134 through tini). A crash, not OOMKilled: same pod, volume kept."""
+        self._on_pod(pod, self._cluster.kubelet.heap_abort)
+
+    def signal(self, pid: int, signal: str | int = "TERM", pod: str | None = None) -> None:
+        """Send `signal` (TERM, SIGTERM, 15, INT, HUP, QUIT, KILL) to `pid` inside the
+        current (or named) pod's container, as `kubectl exec POD -- kill -SIG PID` does.
+
+        PID 1 is tini: it forwards the signal to node (pid 7), node dies of it (no handler
+        in production), tini exits with node's status and the kubelet restarts the
+        container in the same pod, volume kept. SIGKILL to PID 1 from inside the container
+        is dropped by the kernel. Raises NoSuchProcess (a WorldError) for another pid or a
+        container that is not running, ValueError for a signal not simulated."""
+        number = signal_number(signal)
+        self._on_pod(pod, lambda p: self._cluster.kubelet.signal(p, pid, number))
+
     def delete_pod(
         self, pod: str | None = None, grace_s: float | None = None, force: bool = False
     ) -> None:
@@ -340,6 +383,28 @@ class World:
         self, pod: str | None = None, message: str = "The node was low on resource: memory."
     ) -> None:
         self._on_pod(pod, lambda p: self._cluster.evict(p, message))
+
+    def evict_for_memory(
+        self, pod: str | None = None, working_set: str = "600Mi", available: str = "90Mi"
+    ) -> None:
+        """Node memory pressure: the kubelet evicts this Burstable pod, which uses
+        `working_set` (over its memory request) while the node has `available` left. The pod
+        fails with reason Evicted and the kubelet's message; its emptyDir goes with it."""
+        self._on_pod(
+            pod, lambda p: self._cluster.evict_for_memory(p, working_set, available)
+        )
+
+    def switch_strategy(self, strategy: str) -> None:
+        """Apply the Deployment with another `spec.strategy.type` (Recreate or
+        RollingUpdate), as `kubectl apply` of an edited manifest would. The strategy is not
+        part of the pod template, so nothing rolls until the next rollout. The world keeps
+        its edited copy of deploy/ in its own directory."""
+        with self.transaction():
+            copy = copy_with_strategy(
+                self._rt.deploy_dir, self.root / "applied-deploy", strategy
+            )
+            self._rt.manifest = load_manifest(copy)
+            self._rt.state.deploy_dir = str(copy)
 
     def rollout_restart(self) -> None:
         with self.transaction():
@@ -368,9 +433,11 @@ def _runtime(
     secret = next((v for v in manifest.volumes if v.kind == "secret"), None)
     key_dir = root / "secrets" / secret.source if secret else None
     key_file = key_dir / "id_ed25519" if key_dir else None
-    return Runtime(
-        root, state, clock, trace, manifest, process, lambda: origin.ssh_command(key_file)
-    )
+
+    def ssh_command(key: Path | None) -> str:
+        return origin.ssh_command(key or key_file)
+
+    return Runtime(root, state, clock, trace, manifest, process, ssh_command)
 
 
 def _serving(pod: Pod, now: float) -> bool:

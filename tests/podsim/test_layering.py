@@ -11,6 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "podsim"
 ABOVE = ("podsim.world", "podsim.fates", "podsim.scenarios", "podsim.cli", "podsim.kubectl",
+         "podsim.apiserver",
          "podsim.__main__")
 API = "podsim.api"
 

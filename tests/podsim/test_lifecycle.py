@@ -79,15 +79,16 @@ def test_liveness_failure_restarts_after_three_failed_probes(world: World) -> No
     world.advance(5)
     data = mark_local_commit(world)
     world.hang()
-    # Probes at 60, 90 and 120 s after the start fail; the third failure restarts it.
-    world.advance(114)
+    # Probes at 60, 90 and 120 s after the start fail, each when its 5 s timeout runs out;
+    # the third failure (at 125 s) restarts it.
+    world.advance(119)
     assert world.pod().container.restart_count == 0
     world.advance(1)
     pod = world.pod()
     assert pod.container.restart_count == 1
     assert pod.container.last_terminated is not None
     assert pod.container.last_terminated.exit_code == 143
-    assert world.trace.of_kind("probe.liveness-failed")[0].t == 120
+    assert world.trace.of_kind("probe.liveness-failed")[0].t == 125
     assert world.data_dir() == data and has_marker(world)
 
 

@@ -34,6 +34,9 @@ EXPECTED = {
     "deploy-key-revoked-backlog": ({"pod-only": 2}, ["in-sync"]),
     "conflict-local-only": ({"pod-only": 1}, ["in-sync", "conflict-escaped"]),
     "boot-brownout": ({"origin": 2}, ["in-sync", "pushed-ahead"]),
+    "memory-eviction": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "rolling-update-two-writers": ({"origin": 2, "pod-only": 1}, ["in-sync", "in-sync"]),
+    "container-restart-by-exec": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
 }
 
 
@@ -67,6 +70,34 @@ def test_boot_brownout_crash_loops_through_the_plugin_timeout(tmp_path: Path) ->
 def test_loss_scenarios_lose_exactly_the_local_only_writes(tmp_path: Path) -> None:
     result = run_scenario("pod-delete", tmp_path / "world")
     assert result.fates == {"w-0001": "origin", "w-0002": "lost", "w-0003": "lost"}
+
+
+def test_memory_eviction_removes_the_pod_with_the_kubelets_message(tmp_path: Path) -> None:
+    result = run_scenario("memory-eviction", tmp_path / "world")
+    (evicted,) = [p for p in result.world.pods() if p.phase == "Failed"]
+    assert evicted.reason == "Evicted"
+    assert evicted.message is not None
+    assert evicted.message.startswith("The node was low on resource: memory. ")
+    assert result.world.trace.of_kind("volume.wiped")
+    assert result.fates == {"w-0001": "origin", "w-0002": "lost", "w-0003": "lost"}
+
+
+def test_rolling_update_runs_two_writers_and_the_later_push_is_rejected(tmp_path: Path) -> None:
+    result = run_scenario("rolling-update-two-writers", tmp_path / "world")
+    pods = {w.id: w.pod for w in result.world.state.writes}
+    assert pods["w-0002"] != pods["w-0003"]  # two pods wrote, each to its own clone
+    assert result.fates == {"w-0001": "origin", "w-0002": "origin", "w-0003": "pod-only"}
+    (rejected,) = result.world.trace.of_kind("origin.reject")
+    assert rejected.detail == "non-fast-forward"
+
+
+def test_container_restart_by_exec_keeps_the_pod(tmp_path: Path) -> None:
+    result = run_scenario("container-restart-by-exec", tmp_path / "world")
+    (pod,) = result.world.pods()
+    assert pod.container.restart_count == 1
+    assert pod.container.last_terminated is not None
+    assert pod.container.last_terminated.exit_code == 143
+    assert not result.world.trace.of_kind("volume.wiped")
 
 
 def test_conflict_push_failure_is_logged_as_local_only(tmp_path: Path) -> None:

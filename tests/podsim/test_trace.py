@@ -63,6 +63,7 @@ def test_messages_are_the_handoffs_the_sequence_diagrams_draw() -> None:
         "rollout.restart": ("operator", "kubelet"),
         "container.start": ("kubelet", "api"),  # the kubelet starts the process
         "signal.sigterm": ("kubelet", "api"),
+        "signal.exec": ("operator", "api"),  # kill run through kubectl exec
         "write": ("api", "push-daemon"),  # the post-commit hook notifies the daemon
         "push-daemon.attempt": ("push-daemon", "origin"),
         "origin.accept": ("origin", "push-daemon"),

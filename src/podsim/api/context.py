@@ -128,7 +128,7 @@ class ProcessContext:
         line = {
             "level": LOG_LEVELS[level],
             "time": round(self.utc().timestamp() * 1000),
-            "pid": 1,
+            "pid": self.container.pid,
             "hostname": self.container.hostname,
             "msg": msg,
             **fields,

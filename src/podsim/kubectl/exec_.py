@@ -1,8 +1,11 @@
-"""`kubectl exec [-i] (POD | deploy/NAME) [-c C] -- COMMAND`: git, ls, cat, env in the pod.
+"""`kubectl exec [-i] (POD | deploy/NAME) [-c C] -- COMMAND`: git, ls, cat, env, kill in
+the pod.
 
 Container paths on the pod's volumes (/app/data, /etc/cfp-data-deploy-key, ...) map to the
 world directory. `git upload-pack DIR` streams stdin/stdout as bytes (the pack protocol);
-other git commands must be read-only. The remote exit code becomes kubectl's exit code.
+other git commands must be read-only. `kill [-SIG | -s SIG] PID...` signals the container's
+processes through the world (tini is PID 1, node its child). The remote exit code becomes
+kubectl's exit code.
 """
 
 import subprocess
@@ -17,7 +20,7 @@ from podsim.kubectl.errors import KubectlError, bad_request, not_simulated
 from podsim.kubectl.gitcheck import check_read_only
 from podsim.kubectl.logs import resolve
 from podsim.kubectl.output import err, out
-from podsim.seam import PathNotMounted
+from podsim.seam import NoSuchProcess, PathNotMounted, signal_number
 from podsim.state import Pod
 from podsim.world import World
 
@@ -100,12 +103,40 @@ def _dispatch(box: Container, command: list[str]) -> int:
         return _git(box, rest)
     if program in ("ls", "cat"):
         return _files(box, program, rest)
+    if program == "kill":
+        return _kill(box, rest)
     if program == "env" and not rest:
         env = {"PATH": CONTAINER_PATH, "HOSTNAME": box.pod.name, **box.world.manifest.env}
         out("".join(f"{k}={v}\n" for k, v in env.items()))
         return 0
     raise not_simulated(f"running {' '.join(command)!r} in the container "
-                        "(simulated: git upload-pack, read-only git, ls, cat, env)")
+                        "(simulated: git upload-pack, read-only git, ls, cat, env, kill)")
+
+
+def _kill(box: Container, rest: list[str]) -> int:
+    """BusyBox's kill: `kill [-SIG | -s SIG] PID...`, TERM by default."""
+    words, name = list(rest), "TERM"
+    if words[:1] == ["-s"] and len(words) > 1:
+        name, words = words[1], words[2:]
+    elif words and words[0].startswith("-") and words[0] not in ("-", "--", "-l"):
+        name, words = words[0][1:], words[1:]
+    if words[:1] == ["--"]:
+        words = words[1:]
+    if not words or not all(w.isdigit() for w in words):
+        raise not_simulated(f"kill {' '.join(rest)} (simulated: kill [-SIG | -s SIG] PID...)")
+    try:
+        signal_number(name)
+    except ValueError:
+        err(f"kill: bad signal name '{name}'")
+        return 1
+    code = 0
+    for pid in words:
+        try:
+            box.world.signal(int(pid), name, pod=box.pod.name)
+        except NoSuchProcess:
+            err(f"kill: can't kill pid {pid}: No such process")
+            code = 1
+    return code
 
 
 def _files(box: Container, program: str, rest: list[str]) -> int:

@@ -1,13 +1,19 @@
 """The named scenarios: a registry of short setups that a docs page can show.
 
-Setups live in pod_faults.py (the pod, container or node fails) and origin_faults.py
-(origin is unreachable, refuses, or moves on).
+Setups live in pod_faults.py (the pod, container or node fails), origin_faults.py
+(origin is unreachable, refuses, or moves on) and cluster_faults.py (the cluster evicts,
+rolls or restarts as production's does).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from podsim.scenarios.brownout import boot_brownout
+from podsim.scenarios.cluster_faults import (
+    container_restart_by_exec,
+    memory_eviction,
+    rolling_update_two_writers,
+)
 from podsim.scenarios.origin_faults import (
     conflict_local_only,
     conflict_push_fails,
@@ -42,6 +48,24 @@ class Scenario:
     git_version: tuple[int, int] = (2, 45)
     sigterm_handler: bool = False
 
+
+CLUSTER_SCENARIOS = [
+    Scenario(
+        "memory-eviction",
+        "Node memory pressure evicts the pod over its request: local-only writes lost.",
+        memory_eviction,
+    ),
+    Scenario(
+        "rolling-update-two-writers",
+        "RollingUpdate runs old and new pod together: the new pod's write is rejected.",
+        rolling_update_two_writers,
+    ),
+    Scenario(
+        "container-restart-by-exec",
+        "kubectl exec ... kill 1 restarts the container in place: nothing lost.",
+        container_restart_by_exec,
+    ),
+]
 
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
@@ -147,5 +171,6 @@ SCENARIOS: dict[str, Scenario] = {
             "the backlog waits on the volume and ships once origin answers.",
             boot_brownout,
         ),
+        *CLUSTER_SCENARIOS,
     ]
 }
