@@ -245,9 +245,10 @@ def fault_rows(runs: Mapping[str, ScenarioExport],
 
 
 def _fate_count(count: int, fate: str) -> str:
-    # Losses stand out in bold.
+    # Coloured by fate (docproof.css); losses also stand out in bold for readers without colour.
     text = f"{count} {FATE_WORDS[fate]}"
-    return f"**{text}**" if fate == "lost" else text
+    shown = f"<strong>{text}</strong>" if fate == "lost" else text
+    return f'<span class="docproof-fate docproof-fate--{fate}">{shown}</span>'
 
 
 def pod_outcome(events: Sequence[ExportedEvent]) -> str:

@@ -182,8 +182,12 @@ def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
     assert macros.markdown_table(rows).splitlines() == [
         "| Scenario | Writes | What became of them | Pod afterwards | Mechanism |",
         "| --- | --- | --- | --- | --- |",
-        "| `pod-delete` | 3 | 1 on origin, **2 lost** | replaced | wiped \\| gone |",
-        "| `oom-kill` | 2 | 2 on origin | same pod, 1 restart | kept |",
+        "| `pod-delete` | 3 | "
+        '<span class="docproof-fate docproof-fate--origin">1 on origin</span>, '
+        '<span class="docproof-fate docproof-fate--lost"><strong>2 lost</strong></span> '
+        "| replaced | wiped \\| gone |",
+        '| `oom-kill` | 2 | <span class="docproof-fate docproof-fate--origin">2 on origin</span> '
+        "| same pod, 1 restart | kept |",
     ]
     with pytest.raises(ValueError, match=r"fates \['vanished'\]"):
         macros.fault_rows({"x": _export("x", "vanished")}, {"x": ""})
