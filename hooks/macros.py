@@ -7,7 +7,8 @@ lanes, backoff schedule, reconcile outcomes). `ModelExports` keeps them in
 in a fresh interpreter (`podsim scenario run NAME --json`, `podsim facts --json`), so a model
 change shows on the next `mkdocs serve` rebuild although this process imported podsim once.
 This module renders that data (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`,
-`sequence_diagram`); it knows nothing else about the model.
+`sequence_diagram`, `write_story_diagram`, `write_timeline`); it knows nothing else about the
+model.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ def define_env(env: Any) -> None:
         return fate_list(model.scenario(name).writes_by_fate())
 
     def scenario_sequence(name: str) -> str:
-        """Scenario `name`'s trace as a Mermaid sequence diagram."""
-        return sequence_diagram(model.scenario(name).events, model.facts().lanes)
+        """Scenario `name` for a reader: the events that matter to its writes as a Mermaid
+        sequence diagram, then where each write lived over time."""
+        run = model.scenario(name)
+        return f"{write_story_diagram(run.events)}\n\n{markdown_table(write_timeline(run))}"
 
     def fault_table(mechanisms: Mapping[str, str]) -> str:
         """One row per scenario (in the given order): its writes' fates and the mechanism."""
@@ -291,3 +294,127 @@ def _mermaid_text(text: str) -> str:
 
 
 _MERMAID_ENTITIES = str.maketrans({"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"})
+
+
+# ---- a scenario for a reader: what happened to the writes ----------------------------------
+
+def clock(seconds: float) -> str:
+    """Virtual time as mm:ss (h:mm:ss from an hour on), tenths only when there are some."""
+    whole, tenths = divmod(round(seconds * 10), 10)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{minutes:02d}:{secs:02d}" + (f".{tenths}" if tenths else "")
+    return f"{hours}:{text}" if hours else text
+
+
+# The diagram's participants: the pod's API, its push daemon, origin, and Kubernetes (the
+# operator's commands, the kubelet and the pod's volume in one lane).
+STORY_PARTICIPANTS = {"api": "API (pod)", "push_daemon": "Push daemon", "origin": "Origin",
+                      "k8s": "Kubernetes"}
+STORY_CONFIG = ('%%{init: {"sequence": {"actorMargin": 16, '
+                '"width": 100, "noteMargin": 6, "boxMargin": 4}}}%%')
+# Trace kinds that change where a write lives or why -> (participant, words; "{}" takes the
+# event's detail). Every other kind (boot steps, retries' bookkeeping, probes) is left out.
+STORY_NOTES = {
+    "rollout.restart": ("k8s", "rollout restart"),
+    "pod.delete": ("k8s", "pod deleted {}"),
+    "node.failed": ("k8s", "node failed"),
+    "pod.evicted": ("k8s", "pod evicted"),
+    "container.exit": ("api", "container exits {}"),
+    "volume.wiped": ("k8s", "volume wiped"),
+    "reconcile.replay": ("api", "reconcile replays {}"),
+    "reconcile.outcome": ("api", "reconcile: {}"),
+    "api.fatal": ("api", "boot fails: {}"),
+}
+STORY_MESSAGES = {
+    "write": ("api", "push_daemon", "write"),
+    "origin.accept": ("origin", "push_daemon", "pushed:"),
+    "origin.reject": ("origin", "push_daemon", "push refused"),
+}
+
+
+def write_story_diagram(events: Sequence[ExportedEvent]) -> str:
+    """A Mermaid sequence diagram of the events that matter to writes (STORY_*), times as
+    mm:ss; a run of refused pushes is drawn once with its count and time span."""
+    # Drawn at its natural size (text stays at the theme's font size; a phone scrolls it
+    # sideways) with lanes close together.
+    lines = ["```mermaid", STORY_CONFIG, "sequenceDiagram"]
+    lines += [f"    participant {pid} as {label}" for pid, label in STORY_PARTICIPANTS.items()]
+    refused: list[ExportedEvent] = []
+
+    def flush_refused() -> None:
+        if refused:
+            first, last = refused[0], refused[-1]
+            span = clock(first.t) + (f"-{clock(last.t)}" if len(refused) > 1 else "")
+            times = f" \u00d7{len(refused)}" if len(refused) > 1 else ""
+            text = _mermaid_text(f"{span} push refused{times}: {first.detail}")
+            lines.append(f"    origin--xpush_daemon: {text}")
+            refused.clear()
+
+    writes = [index for index, event in enumerate(events) if event.kind == "write"]
+    # The story starts with the first write: the boot before it is the same in every scenario.
+    for event in events[writes[0] if writes else len(events):]:
+        if event.kind == "origin.reject":
+            refused.append(event)
+            continue
+        if event.kind in ("origin.accept", "write"):
+            flush_refused()
+        if event.kind == "pod.created":  # a replacement: the story starts after the first pod
+            flush_refused()
+            lines.append(f"    Note over k8s: {_mermaid_text(clock(event.t) + ' new pod')}")
+            continue
+        if event.kind in STORY_MESSAGES:
+            source, target, words = STORY_MESSAGES[event.kind]
+            detail = event.detail.split()[0] if event.kind == "write" else event.detail
+            text = _mermaid_text(f"{clock(event.t)} {words} {detail}")
+            lines.append(f"    {source}->>{target}: {text}")
+        elif event.kind in STORY_NOTES:
+            flush_refused()
+            where, words = STORY_NOTES[event.kind]
+            text = _mermaid_text(f"{clock(event.t)} {words.format(_short(event.detail))}")
+            lines.append(f"    Note over {where}: {text}")
+    flush_refused()
+    return "\n".join([*lines, "```"])
+
+
+def _short(detail: str) -> str:
+    # Pod names repeat on every line, and an exit's reason word repeats its code; the reader
+    # needs what happened, not which pod.
+    detail = re.sub(r"\b[a-z]+-[a-z0-9]{10}-[a-z0-9]{5}\b:? ?", "", detail)
+    return re.sub(r"^\w+ \((exit \d+)\)$", r"(\1)", detail.strip()) or "-"
+
+
+# A write's fate -> the words for its last move and the event that made it (kind, a word its
+# detail holds); a write still in the pod moved nowhere.
+WRITE_LANDINGS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    "origin": ("on origin", ("origin.accept", "published")),
+    "conflict-branch": ("on a conflict branch", ("reconcile.outcome", "conflict")),
+    "lost": ("lost with the pod's volume", ("volume.wiped", "")),
+    "pod-only": ("still only in the pod", None),
+}
+
+
+def write_timeline(run: ScenarioExport) -> list[dict[str, str]]:
+    """One row per write: when it was acknowledged (then only in the pod) and where it was
+    next, at the first event after it that moved it there (its fate is the model's)."""
+    acknowledged = {event.detail.split()[0]: index for index, event in enumerate(run.events)
+                    if event.kind == "write" and event.detail}
+    end = run.events[-1].t if run.events else 0.0
+    rows = []
+    for write in run.writes:
+        if write.fate not in WRITE_LANDINGS:
+            raise ValueError(f"write {write.id} of {run.scenario!r} has fate {write.fate!r}; "
+                             f"known: {', '.join(WRITE_LANDINGS)}")
+        words, landing = WRITE_LANDINGS[write.fate]
+        start = acknowledged.get(write.id)
+        after = run.events[start:] if start is not None else ()
+        at = end if landing is None else next(
+            (e.t for e in after if e.kind == landing[0] and landing[1] in e.detail), None)
+        then = f"{words} at {clock(at)}" if at is not None else words
+        rows.append({"Write": f"`{write.id}`",
+                     "Acknowledged (pod only)":
+                         clock(run.events[start].t) if start is not None else "-",
+                     "Then": then,
+                     "Fate": f'<span class="docproof-fate docproof-fate--{write.fate}">'
+                             f"{write.fate}</span>"})
+    return rows
