@@ -75,5 +75,5 @@ def test_claims_page_lists_every_claim_of_the_report(
     page: Any, base_url: str, report: dict[str, Any]
 ) -> None:
     page.goto(base_url + "claims/")
-    listed = set(page.locator("h2 code").all_inner_texts())
+    listed = set(page.locator("h3 code").all_inner_texts())
     assert {claim["id"] for claim in report["claims"]} <= listed
