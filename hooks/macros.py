@@ -46,6 +46,8 @@ class _BackoffModel(Protocol):
     def first_capped_failure(self) -> int: ...
 
 
+# The verification report docproof writes (relative to the project).
+REPORT = Path(".docproof") / "report.json"
 # Where model exports are cached, relative to the project (gitignored with .docproof/).
 MODEL_CACHE = Path(".docproof") / "site-cache" / "model"
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -88,8 +90,17 @@ def define_env(env: Any) -> None:
         return markdown_table(fault_rows({name: model.scenario(name) for name in mechanisms},
                                          mechanisms))
 
+    def report_example() -> str:
+        """An excerpt of this build's verification report: one verified claim, one of its
+        checks and the summary, as a JSON block."""
+        path = Path(env.project_dir) / REPORT
+        if not path.is_file():
+            return (f"No verification report was found when this site was built, so there is "
+                    f"no example to show: run `nox -s docs` to write `{REPORT.as_posix()}`.")
+        return report_excerpt(json.loads(path.read_text(encoding="utf-8")))
+
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
-                  scenario_sequence, fault_table):
+                  scenario_sequence, fault_table, report_example):
         env.macro(macro)
 
 
@@ -418,3 +429,22 @@ def write_timeline(run: ScenarioExport) -> list[dict[str, str]]:
                      "Fate": f'<span class="docproof-fate docproof-fate--{write.fate}">'
                              f"{write.fate}</span>"})
     return rows
+
+
+# ---- the verification report, as an example for readers -----------------------------------
+
+def report_excerpt(report: Mapping[str, Any]) -> str:
+    """A JSON block with the report's first verified claim checked by a command (else by any
+    block), that check's block entry, and the summary: the report's shape, real entries."""
+    blocks = {(b["file"], b["line"]): b for b in report["blocks"]}
+    candidates = []
+    for claim in report["claims"]:
+        checks = [blocks.get((c["file"], c["line"])) for c in claim["checks"]]
+        if claim["status"] == "pass" and checks and checks[0] is not None:
+            candidates.append((checks[0]["lang"] != "console", claim, checks[0]))
+    if not candidates:
+        raise ValueError("the verification report has no verified claim with a check to "
+                         "show; re-run the verification (nox -s docs)")
+    _, claim, block = min(candidates, key=lambda found: found[0])
+    excerpt = {"blocks": [block], "claims": [claim], "summary": report["summary"]}
+    return "```{.json}\n" + json.dumps(excerpt, indent=2) + "\n```"

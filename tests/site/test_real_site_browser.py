@@ -186,3 +186,19 @@ def test_claims_index_totals_match_the_report(
     groups = page.locator("details.docproof-claims-group")
     assert groups.count() == len({claim["file"] for claim in claims})
     assert page.locator("details.docproof-claims-group[open]").count() == 0
+
+
+def test_reference_example_names_a_real_page_and_claim(
+    page: Any, base_url: str, report: dict[str, Any]
+) -> None:
+    page.goto(base_url + "reference/verification-report/")
+    example = json.loads(page.locator("div.language-json code").first.inner_text())
+    claim, block = example["claims"][0], example["blocks"][0]
+    assert claim in report["claims"]
+    assert (REPO / claim["file"]).is_file() and (REPO / block["file"]).is_file()
+    assert {"file": block["file"], "line": block["line"], "status": "pass"} in claim["checks"]
+
+
+def test_home_leads_with_the_incident_section(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    assert page.locator("article h2").first.inner_text().startswith("During an incident")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -250,3 +251,26 @@ def test_the_story_names_only_registered_trace_kinds() -> None:
     shown = {*macros.STORY_NOTES, *macros.STORY_MESSAGES, "pod.created"}
     landings = {landing[0] for _, landing in macros.WRITE_LANDINGS.values() if landing}
     assert shown | landings <= set(KINDS)
+
+
+def test_report_excerpt_shows_a_real_claim_and_its_check() -> None:
+    report = {
+        "blocks": [{"file": "a.md", "line": 3, "lang": "python", "status": "pass"},
+                   {"file": "b.md", "line": 9, "lang": "console", "status": "pass"}],
+        "claims": [
+            {"id": "a.py-checked", "file": "a.md", "line": 1, "status": "pass",
+             "checks": [{"file": "a.md", "line": 3, "status": "pass"}]},
+            {"id": "b.failing", "file": "b.md", "line": 1, "status": "fail",
+             "checks": [{"file": "b.md", "line": 9, "status": "fail"}]},
+            {"id": "b.command", "file": "b.md", "line": 5, "status": "pass",
+             "checks": [{"file": "b.md", "line": 9, "status": "pass"}]},
+        ],
+        "summary": {"blocks": 2},
+    }
+    excerpt = macros.report_excerpt(report)
+    assert excerpt.startswith("```{.json}\n") and excerpt.endswith("\n```")
+    shown = json.loads(excerpt.removeprefix("```{.json}\n").removesuffix("\n```"))
+    assert [c["id"] for c in shown["claims"]] == ["b.command"]  # verified, checked by a command
+    assert shown["blocks"] == [report["blocks"][1]] and shown["summary"] == {"blocks": 2}
+    with pytest.raises(ValueError, match="no verified claim"):
+        macros.report_excerpt({**report, "claims": report["claims"][1:2]})
