@@ -3,8 +3,9 @@
     .venv/bin/python scripts/screenshots.py [--site site] [--out docs/assets/screenshots]
 
 Serves the built site (run `nox -s docs` first) on a free local port and saves, for each
-page below, the first screens at 1440 px (desktop) and 390 px (phone) wide, in the light
-scheme. Uses the system Chromium (/usr/bin/chromium, or $CHROMIUM) through Playwright.
+view below (a page, scrolled to a section), one screen at 1440 px (desktop) and 390 px
+(phone) wide, in the light scheme. Uses the system Chromium (/usr/bin/chromium, or
+$CHROMIUM) through Playwright.
 """
 
 from __future__ import annotations
@@ -21,15 +22,17 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-# Site path (without index.html) -> screenshot name.
-PAGES = {
-    "specs/behaviors/storage/": "storage-spec",
-    "operations/runbook/": "ops-runbook",
-    "runbooks/unpushed-commits/": "runbook-unpushed-commits",
-    "runbooks/rotate-deploy-key/": "runbook-rotate-deploy-key",
+# Screenshot name -> site path (without index.html) and the section to scroll to ("": top).
+VIEWS = {
+    "storage-spec": ("specs/behaviors/storage/", ""),
+    "storage-spec-fault-table": ("specs/behaviors/storage/", "per-fault"),
+    "storage-spec-diagram": ("specs/behaviors/storage/", "no-drain-on-sigterm"),
+    "ops-runbook-commands": ("operations/runbook/", "comparing-the-pods-branch-with-origin"),
+    "runbook-unpushed-commits": ("runbooks/unpushed-commits/", ""),
+    "runbook-rotate-deploy-key": ("runbooks/rotate-deploy-key/", "4-issue-the-new-key"),
 }
-# Viewport width -> (name suffix, height of the clip: the first screens only).
-WIDTHS = {1440: ("desktop", 1800), 390: ("phone", 2400)}
+# Viewport width -> (name suffix, viewport height): one screen each keeps the files small.
+WIDTHS = {1440: ("desktop", 1000), 390: ("phone", 1100)}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -64,12 +67,16 @@ def take(site: Path, out: Path, chromium: str) -> list[Path]:
             context = browser.new_context(viewport={"width": width, "height": height},
                                           color_scheme="light")
             page = context.new_page()
-            for path, name in PAGES.items():
+            for name, (path, section) in VIEWS.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if section:
+                    page.locator(f'[id="{section}"]').scroll_into_view_if_needed()
+                    page.evaluate("id => document.getElementById(id).scrollIntoView()", section)
+                    # Let Mermaid finish drawing diagrams scrolled into view.
+                    page.wait_for_load_state("networkidle")
                 target = out / f"{name}-{suffix}.png"
-                page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": width,
-                                                        "height": height})
+                page.screenshot(path=str(target))
                 written.append(target)
             context.close()
         browser.close()
