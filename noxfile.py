@@ -96,7 +96,8 @@ def lint(session: nox.Session) -> None:
 def _lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("mypy")
-    session.run("mypy", "--strict", "hooks", "scripts/vendor_mermaid.py", "scripts/bench_site.py")
+    session.run("mypy", "--strict", "hooks", "scripts/vendor_mermaid.py", "scripts/bench_site.py",
+                "scripts/screenshots.py")
 
 
 @nox.session(python=PYTHON)
