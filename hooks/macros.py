@@ -337,6 +337,9 @@ STORY_NOTES = {
     "reconcile.outcome": ("api", "reconcile: {}"),
     "api.fatal": ("api", "boot fails: {}"),
 }
+# Kinds after which a push in flight may never land: the diagram shows that push.
+ENDS_THE_PROCESS = frozenset({"rollout.restart", "pod.delete", "node.failed", "pod.evicted",
+                              "container.exit"})
 STORY_MESSAGES = {
     "write": ("api", "push_daemon", "write"),
     "origin.accept": ("origin", "push_daemon", "pushed:"),
@@ -346,12 +349,13 @@ STORY_MESSAGES = {
 
 def write_story_diagram(events: Sequence[ExportedEvent]) -> str:
     """A Mermaid sequence diagram of the events that matter to writes (STORY_*), times as
-    mm:ss; a run of refused pushes is drawn once with its count and time span."""
-    # Drawn at its natural size (text stays at the theme's font size; a phone scrolls it
-    # sideways) with lanes close together.
+    mm:ss; a run of refused pushes is drawn once with its count and time span, and a push
+    attempt only when the pod or its process goes while it is in flight."""
+    # Lanes close together (STORY_CONFIG), so the diagram fits the page at full text size.
     lines = ["```mermaid", STORY_CONFIG, "sequenceDiagram"]
     lines += [f"    participant {pid} as {label}" for pid, label in STORY_PARTICIPANTS.items()]
     refused: list[ExportedEvent] = []
+    in_flight: ExportedEvent | None = None
 
     def flush_refused() -> None:
         if refused:
@@ -365,11 +369,21 @@ def write_story_diagram(events: Sequence[ExportedEvent]) -> str:
     writes = [index for index, event in enumerate(events) if event.kind == "write"]
     # The story starts with the first write: the boot before it is the same in every scenario.
     for event in events[writes[0] if writes else len(events):]:
+        if event.kind == "push-daemon.attempt":
+            in_flight = event
+            continue
+        if event.kind in ("origin.accept", "origin.reject"):
+            in_flight = None
         if event.kind == "origin.reject":
             refused.append(event)
             continue
         if event.kind in ("origin.accept", "write"):
             flush_refused()
+        if event.kind in ENDS_THE_PROCESS and in_flight is not None:
+            flush_refused()
+            text = _mermaid_text(f"{clock(in_flight.t)} push in flight")
+            lines.append(f"    push_daemon-)origin: {text}")
+            in_flight = None
         if event.kind == "pod.created":  # a replacement: the story starts after the first pod
             flush_refused()
             lines.append(f"    Note over k8s: {_mermaid_text(clock(event.t) + ' new pod')}")

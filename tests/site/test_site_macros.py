@@ -274,3 +274,21 @@ def test_report_excerpt_shows_a_real_claim_and_its_check() -> None:
     assert shown["blocks"] == [report["blocks"][1]] and shown["summary"] == {"blocks": 2}
     with pytest.raises(ValueError, match="no verified claim"):
         macros.report_excerpt({**report, "claims": report["claims"][1:2]})
+
+
+def test_write_story_shows_a_push_the_rollout_catches_in_flight() -> None:
+    story = (
+        event(0, "write", "api", "w-1 people/a.toml", to="push-daemon"),
+        event(0, "push-daemon.attempt", "push-daemon", "attempt 1", to="origin"),
+        event(0, "rollout.restart", "operator", "revision 2", to="kubelet"),
+        event(0, "container.exit", "kubelet", "app-pg8lx8gnfb-6z8t7: Error (exit 143)"),
+    )
+    assert macros.write_story_diagram(story).splitlines()[7:-1] == [
+        "    api->>push_daemon: 00:00 write w-1",
+        "    push_daemon-)origin: 00:00 push in flight",
+        "    Note over k8s: 00:00 rollout restart",
+        "    Note over api: 00:00 container exits (exit 143)",
+    ]
+    landed = (*story[:2], event(0.5, "origin.accept", "origin", "published at 1", "push-daemon"),
+              story[3])
+    assert "in flight" not in macros.write_story_diagram(landed)
