@@ -83,7 +83,8 @@ def _index(claims: dict[str, _Claim], report: Report | None,
            titles: dict[str, str]) -> str:
     # The Markdown of the claims index page: totals, then one collapsible group per page.
     stale = sorted(set(report.claims) - set(claims)) if report else []
-    lines = ["# Claims", "", _provenance(report), ""]
+    # No table of contents: ninety claim ids would drown it; the groups are the overview.
+    lines = ["---", "hide:", "  - toc", "---", "# Claims", "", _provenance(report), ""]
     if not claims and not stale:
         return "\n".join([*lines, "No page declares a claim yet.", ""])
     lines += [_totals(list(claims.values()), report), ""]
