@@ -1,12 +1,14 @@
 """Collect every claim, refuse unknown or duplicate ids, and generate the claims index page.
 
 A claim is declared by `<!-- claim: area.name -->` on the line before its sentence and checked
-by fences carrying `claim="area.name"`. The index (published at /claims/) lists every declared
-claim and every claim of the verification report with its page, checks and status.
+by fences carrying `claim="area.name"`. The index (published at /claims/) opens with the
+totals, then groups the claims by page, each with its sentence, status, checks and a link to
+it on its page; claims of the verification report declared nowhere come last.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -44,7 +46,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         _attach_checks(claims, pages)
     except PageError as error:
         raise PluginError(str(error)) from error
-    index = File.generated(config, CLAIMS_PAGE, content=_index(claims, load_report(config)))
+    titles = {f.src_uri: page_title(f.content_string, f.src_uri)
+              for f in files.documentation_pages()}
+    index = File.generated(config, CLAIMS_PAGE,
+                           content=_index(claims, load_report(config), titles))
     index.dest_uri = "claims/index.html"
     files.append(index)
     return files
@@ -74,18 +79,20 @@ def _attach_checks(claims: dict[str, _Claim], pages: list[Page]) -> None:
             claims[claim_id].checks.append((page.path.as_posix(), block.line))
 
 
-def _index(claims: dict[str, _Claim], report: Report | None) -> str:
-    # The Markdown of the claims index page.
+def _index(claims: dict[str, _Claim], report: Report | None,
+           titles: dict[str, str]) -> str:
+    # The Markdown of the claims index page: totals, then one collapsible group per page.
     stale = sorted(set(report.claims) - set(claims)) if report else []
-    lines = ["# Claims", "", _provenance(report), ""]
+    # No table of contents: ninety claim ids would drown it; the groups are the overview.
+    lines = ["---", "hide:", "  - toc", "---", "# Claims", "", _provenance(report), ""]
     if not claims and not stale:
         return "\n".join([*lines, "No page declares a claim yet.", ""])
-    lines += ["| Claim | Page | Checks | Status |", "| --- | --- | --- | --- |"]
-    lines += [f"| [`{c.id}`](#{c.id}) | [{c.file}]({_link(c.file)}#claim-{c.id}) "
-              f"| {len(c.checks)} | {_claim_status(c.id, report)} |" for c in claims.values()]
-    lines.append("")
+    lines += [_totals(list(claims.values()), report), ""]
+    by_page: dict[str, list[_Claim]] = {}
     for claim in claims.values():
-        lines += _section(claim, report)
+        by_page.setdefault(claim.file, []).append(claim)
+    for file, group in by_page.items():
+        lines += _group(titles.get(file, file), group, report)
     if report and stale:
         lines += ["## In the report, declared nowhere", "",
                   "The report predates the pages: re-run the verification.", ""]
@@ -94,22 +101,66 @@ def _index(claims: dict[str, _Claim], report: Report | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _section(claim: _Claim, report: Report | None) -> list[str]:
-    # One claim: its sentence, where it is declared, its checks and status.
+def _statuses(claims: list[_Claim], report: Report | None) -> dict[str | None, int]:
+    # Claims per report status (None: not in the report), in the order they are shown.
+    counts: dict[str | None, int] = {"pass": 0, "fail": 0, "unchecked": 0, None: 0}
+    for claim in claims:
+        result = report.claims.get(claim.id) if report else None
+        counts[result.status if result else None] += 1
+    return counts
+
+
+def _tally(claims: list[_Claim], report: Report | None) -> str:
+    # "28 verified, 2 failing": the non-zero status counts.
+    counts = _statuses(claims, report)
+    return ", ".join(f"{n} {STATUS_WORDS[status]}" for status, n in counts.items() if n)
+
+
+def _totals(claims: list[_Claim], report: Report | None) -> str:
+    # The line at the top: how many claims, on how many pages, and how they stand.
+    pages = len({claim.file for claim in claims})
+    counts = _statuses(claims, report)
+    return (f'<p class="docproof-claims-totals" data-claims="{len(claims)}" '
+            f'data-verified="{counts["pass"]}" data-failing="{counts["fail"]}">'
+            f"<strong>{len(claims)} claims</strong> on {pages} page{'s' * (pages != 1)}: "
+            f"{html.escape(_tally(claims, report))}.</p>")
+
+
+def _group(title: str, claims: list[_Claim], report: Report | None) -> list[str]:
+    # One page's claims in a details block, open when one of them fails.
+    failing = _statuses(claims, report)["fail"] > 0
+    summary = f"{title}: {len(claims)} claim{'s' * (len(claims) != 1)}, {_tally(claims, report)}"
+    lines = [f'{"???+" if failing else "???"} docproof-claims-group "{_quoted(summary)}"', ""]
+    for claim in claims:
+        lines += ["    " + line if line else "" for line in _entry(claim, report)]
+    return [*lines, ""]
+
+
+def _entry(claim: _Claim, report: Report | None) -> list[str]:
+    # One claim: its id (the anchor pages link to), sentence, status, checks, where it is.
+    result = report.claims.get(claim.id) if report else None
+    status = result.status if result else "none"
     page = _link(claim.file)
     text = _rebase_links(claim.text, claim.file) if claim.text else "(no sentence)"
-    lines = [f"## `{claim.id}` {{ #{claim.id} }}", "", f"> {text}", "",
-             f"- Declared: [{claim.file}:{claim.line}]({page}#claim-{claim.id})",
-             f"- Status: **{_claim_status(claim.id, report)}**"]
-    if not claim.checks:
-        lines.append("- Checks: none; no code block carries this claim")
-    else:
-        lines.append("- Checks:")
-        for file, line in claim.checks:
-            block = report.block(file, line) if report else None
-            word = STATUS_WORDS[block.status if block else None]
-            lines.append(f"    - [{file}:{line}]({_link(file)}#docproof-L{line}): {word}")
-    return [*lines, ""]
+    checks = [f"[{n}]({_link(file)}#docproof-L{line})"
+              for n, (file, line) in enumerate(claim.checks, 1)]
+    count = f"{len(checks)} check{'s' * (len(checks) != 1)}"
+    return [f"### `{claim.id}` {{ #{claim.id} .docproof-claim-status-{status} }}", "",
+            text, "",
+            f"**{_claim_status(claim.id, report)}** · "
+            + (f"{count}: {' '.join(checks)}" if checks else "no checks")
+            + f" · [read it on its page]({page}#claim-{claim.id})", ""]
+
+
+def _quoted(text: str) -> str:
+    # Text inside a details title's double quotes.
+    return text.replace('"', "'")
+
+
+def page_title(markdown: str, file: str) -> str:
+    """A page's first level-1 heading, or its path when it has none."""
+    match = re.search(r"^# (.+)$", markdown, re.MULTILINE)
+    return match.group(1).strip() if match else file
 
 
 def _claim_status(claim_id: str, report: Report | None) -> str:

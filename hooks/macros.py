@@ -7,7 +7,8 @@ lanes, backoff schedule, reconcile outcomes). `ModelExports` keeps them in
 in a fresh interpreter (`podsim scenario run NAME --json`, `podsim facts --json`), so a model
 change shows on the next `mkdocs serve` rebuild although this process imported podsim once.
 This module renders that data (`backoff_rows`, `markdown_table`, `fate_list`, `fault_rows`,
-`sequence_diagram`); it knows nothing else about the model.
+`sequence_diagram`, `write_story_diagram`, `write_timeline`); it knows nothing else about the
+model.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class _BackoffModel(Protocol):
     def first_capped_failure(self) -> int: ...
 
 
+# The verification report docproof writes (relative to the project).
+REPORT = Path(".docproof") / "report.json"
 # Where model exports are cached, relative to the project (gitignored with .docproof/).
 MODEL_CACHE = Path(".docproof") / "site-cache" / "model"
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -77,16 +80,27 @@ def define_env(env: Any) -> None:
         return fate_list(model.scenario(name).writes_by_fate())
 
     def scenario_sequence(name: str) -> str:
-        """Scenario `name`'s trace as a Mermaid sequence diagram."""
-        return sequence_diagram(model.scenario(name).events, model.facts().lanes)
+        """Scenario `name` for a reader: the events that matter to its writes as a Mermaid
+        sequence diagram, then where each write lived over time."""
+        run = model.scenario(name)
+        return f"{write_story_diagram(run.events)}\n\n{markdown_table(write_timeline(run))}"
 
     def fault_table(mechanisms: Mapping[str, str]) -> str:
         """One row per scenario (in the given order): its writes' fates and the mechanism."""
         return markdown_table(fault_rows({name: model.scenario(name) for name in mechanisms},
                                          mechanisms))
 
+    def report_example() -> str:
+        """An excerpt of this build's verification report: one verified claim, one of its
+        checks and the summary, as a JSON block."""
+        path = Path(env.project_dir) / REPORT
+        if not path.is_file():
+            return (f"No verification report was found when this site was built, so there is "
+                    f"no example to show: run `nox -s docs` to write `{REPORT.as_posix()}`.")
+        return report_excerpt(json.loads(path.read_text(encoding="utf-8")))
+
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
-                  scenario_sequence, fault_table):
+                  scenario_sequence, fault_table, report_example):
         env.macro(macro)
 
 
@@ -245,9 +259,10 @@ def fault_rows(runs: Mapping[str, ScenarioExport],
 
 
 def _fate_count(count: int, fate: str) -> str:
-    # Losses stand out in bold.
+    # Coloured by fate (docproof.css); losses also stand out in bold for readers without colour.
     text = f"{count} {FATE_WORDS[fate]}"
-    return f"**{text}**" if fate == "lost" else text
+    shown = f"<strong>{text}</strong>" if fate == "lost" else text
+    return f'<span class="docproof-fate docproof-fate--{fate}">{shown}</span>'
 
 
 def pod_outcome(events: Sequence[ExportedEvent]) -> str:
@@ -290,3 +305,160 @@ def _mermaid_text(text: str) -> str:
 
 
 _MERMAID_ENTITIES = str.maketrans({"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"})
+
+
+# ---- a scenario for a reader: what happened to the writes ----------------------------------
+
+def clock(seconds: float) -> str:
+    """Virtual time as mm:ss (h:mm:ss from an hour on), tenths only when there are some."""
+    whole, tenths = divmod(round(seconds * 10), 10)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{minutes:02d}:{secs:02d}" + (f".{tenths}" if tenths else "")
+    return f"{hours}:{text}" if hours else text
+
+
+# The diagram's participants: the pod's API, its push daemon, origin, and Kubernetes (the
+# operator's commands, the kubelet and the pod's volume in one lane).
+STORY_PARTICIPANTS = {"api": "API (pod)", "push_daemon": "Push daemon", "origin": "Origin",
+                      "k8s": "Kubernetes"}
+STORY_CONFIG = ('%%{init: {"sequence": {"actorMargin": 16, '
+                '"width": 100, "noteMargin": 6, "boxMargin": 4}}}%%')
+# Trace kinds that change where a write lives or why -> (participant, words; "{}" takes the
+# event's detail). Every other kind (boot steps, retries' bookkeeping, probes) is left out.
+STORY_NOTES = {
+    "rollout.restart": ("k8s", "rollout restart"),
+    "pod.delete": ("k8s", "pod deleted {}"),
+    "node.failed": ("k8s", "node failed"),
+    "pod.evicted": ("k8s", "pod evicted"),
+    "container.exit": ("api", "container exits {}"),
+    "volume.wiped": ("k8s", "volume wiped"),
+    "reconcile.replay": ("api", "reconcile replays {}"),
+    "reconcile.outcome": ("api", "reconcile: {}"),
+    "api.fatal": ("api", "boot fails: {}"),
+}
+# Kinds after which a push in flight may never land: the diagram shows that push.
+ENDS_THE_PROCESS = frozenset({"rollout.restart", "pod.delete", "node.failed", "pod.evicted",
+                              "container.exit"})
+STORY_MESSAGES = {
+    "write": ("api", "push_daemon", "write"),
+    "origin.accept": ("origin", "push_daemon", "pushed:"),
+    "origin.reject": ("origin", "push_daemon", "push refused"),
+}
+
+
+def write_story_diagram(events: Sequence[ExportedEvent]) -> str:
+    """A Mermaid sequence diagram of the events that matter to writes (STORY_*), times as
+    mm:ss; a run of refused pushes is drawn once with its count and time span, and a push
+    attempt only when the pod or its process goes while it is in flight."""
+    # Lanes close together (STORY_CONFIG), so the diagram fits the page at full text size.
+    lines = ["```mermaid", STORY_CONFIG, "sequenceDiagram"]
+    lines += [f"    participant {pid} as {label}" for pid, label in STORY_PARTICIPANTS.items()]
+    refused: list[ExportedEvent] = []
+    in_flight: ExportedEvent | None = None
+
+    def flush_refused() -> None:
+        if refused:
+            first, last = refused[0], refused[-1]
+            span = clock(first.t) + (f"-{clock(last.t)}" if len(refused) > 1 else "")
+            times = f" \u00d7{len(refused)}" if len(refused) > 1 else ""
+            text = _mermaid_text(f"{span} push refused{times}: {first.detail}")
+            lines.append(f"    origin--xpush_daemon: {text}")
+            refused.clear()
+
+    writes = [index for index, event in enumerate(events) if event.kind == "write"]
+    # The story starts with the first write: the boot before it is the same in every scenario.
+    for event in events[writes[0] if writes else len(events):]:
+        if event.kind == "push-daemon.attempt":
+            in_flight = event
+            continue
+        if event.kind in ("origin.accept", "origin.reject"):
+            in_flight = None
+        if event.kind == "origin.reject":
+            refused.append(event)
+            continue
+        if event.kind in ("origin.accept", "write"):
+            flush_refused()
+        if event.kind in ENDS_THE_PROCESS and in_flight is not None:
+            flush_refused()
+            text = _mermaid_text(f"{clock(in_flight.t)} push in flight")
+            lines.append(f"    push_daemon-)origin: {text}")
+            in_flight = None
+        if event.kind == "pod.created":  # a replacement: the story starts after the first pod
+            flush_refused()
+            lines.append(f"    Note over k8s: {_mermaid_text(clock(event.t) + ' new pod')}")
+            continue
+        if event.kind in STORY_MESSAGES:
+            source, target, words = STORY_MESSAGES[event.kind]
+            detail = event.detail.split()[0] if event.kind == "write" else event.detail
+            text = _mermaid_text(f"{clock(event.t)} {words} {detail}")
+            lines.append(f"    {source}->>{target}: {text}")
+        elif event.kind in STORY_NOTES:
+            flush_refused()
+            where, words = STORY_NOTES[event.kind]
+            text = _mermaid_text(f"{clock(event.t)} {words.format(_short(event.detail))}")
+            lines.append(f"    Note over {where}: {text}")
+    flush_refused()
+    return "\n".join([*lines, "```"])
+
+
+def _short(detail: str) -> str:
+    # Pod names repeat on every line, and an exit's reason word repeats its code; the reader
+    # needs what happened, not which pod.
+    detail = re.sub(r"\b[a-z]+-[a-z0-9]{10}-[a-z0-9]{5}\b:? ?", "", detail)
+    return re.sub(r"^\w+ \((exit \d+)\)$", r"(\1)", detail.strip()) or "-"
+
+
+# A write's fate -> the words for its last move and the event that made it (kind, a word its
+# detail holds); a write still in the pod moved nowhere.
+WRITE_LANDINGS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    "origin": ("on origin", ("origin.accept", "published")),
+    "conflict-branch": ("on a conflict branch", ("reconcile.outcome", "conflict")),
+    "lost": ("lost with the pod's volume", ("volume.wiped", "")),
+    "pod-only": ("still only in the pod", None),
+}
+
+
+def write_timeline(run: ScenarioExport) -> list[dict[str, str]]:
+    """One row per write: when it was acknowledged (then only in the pod) and where it was
+    next, at the first event after it that moved it there (its fate is the model's)."""
+    acknowledged = {event.detail.split()[0]: index for index, event in enumerate(run.events)
+                    if event.kind == "write" and event.detail}
+    end = run.events[-1].t if run.events else 0.0
+    rows = []
+    for write in run.writes:
+        if write.fate not in WRITE_LANDINGS:
+            raise ValueError(f"write {write.id} of {run.scenario!r} has fate {write.fate!r}; "
+                             f"known: {', '.join(WRITE_LANDINGS)}")
+        words, landing = WRITE_LANDINGS[write.fate]
+        start = acknowledged.get(write.id)
+        after = run.events[start:] if start is not None else ()
+        at = end if landing is None else next(
+            (e.t for e in after if e.kind == landing[0] and landing[1] in e.detail), None)
+        then = f"{words} at {clock(at)}" if at is not None else words
+        rows.append({"Write": f"`{write.id}`",
+                     "Acknowledged (pod only)":
+                         clock(run.events[start].t) if start is not None else "-",
+                     "Then": then,
+                     "Fate": f'<span class="docproof-fate docproof-fate--{write.fate}">'
+                             f"{write.fate}</span>"})
+    return rows
+
+
+# ---- the verification report, as an example for readers -----------------------------------
+
+def report_excerpt(report: Mapping[str, Any]) -> str:
+    """A JSON block with the report's first verified claim checked by a command (else by any
+    block), that check's block entry, and the summary: the report's shape, real entries."""
+    blocks = {(b["file"], b["line"]): b for b in report["blocks"]}
+    candidates = []
+    for claim in report["claims"]:
+        checks = [blocks.get((c["file"], c["line"])) for c in claim["checks"]]
+        if claim["status"] == "pass" and checks and checks[0] is not None:
+            candidates.append((checks[0]["lang"] != "console", claim, checks[0]))
+    if not candidates:
+        raise ValueError("the verification report has no verified claim with a check to "
+                         "show; re-run the verification (nox -s docs)")
+    _, claim, block = min(candidates, key=lambda found: found[0])
+    excerpt = {"blocks": [block], "claims": [claim], "summary": report["summary"]}
+    return "```{.json}\n" + json.dumps(excerpt, indent=2) + "\n```"

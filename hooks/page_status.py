@@ -2,7 +2,9 @@
 
 Runs before mkdocs-macros, on the page as written, so fence line numbers are those of the
 source file: the key the verification report uses. Each fence gets an id (docproof-L<line>)
-and data-docproof-* attributes; the stylesheet draws the badge from them.
+and data-docproof-* attributes; the stylesheet draws the badge from them. Console blocks get
+`data-copy` (their commands only, for the copy button); Python blocks, the verification
+code, fold into collapsed panels (hooks/_check_panels.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from _check_panels import find_panels, fold
+from _copy_text import console_commands, copy_attribute
 from _layout import CLAIMS_PAGE
 from _report import Report, load_report
 from docproof.authoring import Block, Claim, parse_page
@@ -47,6 +51,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     for claim in parsed.claims:
         index = claim.line - offset - 1
         lines[index] = _claim_chip(claim, _indent(lines[index]), src)
+    lines = fold(lines, find_panels(fences, lines, offset, src, report))
     if fences or parsed.claims:
         lines += ["", _footer(report)]
     return "\n".join(lines) + "\n"
@@ -79,6 +84,9 @@ def _annotated(fence: Block, indent: str, src: str, report: Report | None) -> st
     else:
         why = "no verification report" if report is None else "not in the verification report"
         attrs.append(f'data-docproof-unverified="{why}"')
+    commands = console_commands(fence)
+    if commands is not None:
+        attrs.append(copy_attribute(commands))
     brace = re.match(r"^\{(?P<body>.*)\}$", fence.info)
     body = brace.group("body").strip() if brace else _brace_body(fence, src)
     return f"{indent}{fence.marker}{{{body} {' '.join(attrs)}}}"

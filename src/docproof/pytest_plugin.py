@@ -106,6 +106,7 @@ class Reporter:
 
     def __init__(self, state: SessionState) -> None:
         self.state = state
+        self.summary: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -145,6 +146,7 @@ class Reporter:
             {"network_isolation": isolation, **provenance(session.config.rootpath)},
         )
         write_report(self.state.report_path, report)
+        self.summary = summary_line(report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if hasattr(terminalreporter.config, "workerinput"):
@@ -153,6 +155,22 @@ class Reporter:
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # After pytest's own totals: the run ends saying what it verified.
+        terminal = config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None and self.summary and self.state.records:
+            terminal.write_line(self.summary)
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """What the run verified, in one line: block outcomes, skips' reasons, claims verified."""
+    summary, blocks = report["summary"], report["blocks"]
+    unexplained = sum(1 for b in blocks if b["status"] == "skip" and not b["reason"])
+    why = "all with reasons" if not unexplained else f"{unexplained} without a reason"
+    return (f"docproof: {summary['pass']} passed, {summary['fail']} failed, "
+            f"{summary['skip']} skipped ({why}); "
+            f"claims {summary['claims_pass']}/{summary['claims']} verified")
 
 
 def _headline(text: str) -> str:

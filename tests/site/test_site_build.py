@@ -131,3 +131,18 @@ def test_a_broken_page_fails_the_build_naming_it(
     assert result.returncode != 0
     assert page in result.stderr
     assert message in result.stderr
+
+
+def test_claims_index_opens_with_totals_and_groups_claims_by_page(project: SiteProject) -> None:
+    _built(project)
+    claims = project.html("claims")
+    totals = re.search(r'<p class="docproof-claims-totals"[^>]*>(.*?)</p>', claims)
+    assert totals is not None
+    # Two claims are declared and pass; the report's third is declared nowhere.
+    assert re.sub(r"<[^>]+>", "", totals.group(1)) == "2 claims on 1 page: 2 verified."
+    groups = re.findall(r'<details class="docproof-claims-group">\s*<summary>([^<]*)', claims)
+    assert groups == ["Sample storage spec: 2 claims, 2 verified"]
+    assert claims.index("docproof-claims-totals") < claims.index("docproof-claims-group")
+    # Each claim: its id coloured by status, its sentence, and a link to it on its page.
+    assert 'class="docproof-claim-status-pass" id="sample.retried"' in claims
+    assert 'href="../specs/behaviors/sample/#claim-sample.lost-on-pod-delete"' in claims

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -182,8 +183,112 @@ def test_fault_rows_count_each_fate_and_say_what_became_of_the_pod() -> None:
     assert macros.markdown_table(rows).splitlines() == [
         "| Scenario | Writes | What became of them | Pod afterwards | Mechanism |",
         "| --- | --- | --- | --- | --- |",
-        "| `pod-delete` | 3 | 1 on origin, **2 lost** | replaced | wiped \\| gone |",
-        "| `oom-kill` | 2 | 2 on origin | same pod, 1 restart | kept |",
+        "| `pod-delete` | 3 | "
+        '<span class="docproof-fate docproof-fate--origin">1 on origin</span>, '
+        '<span class="docproof-fate docproof-fate--lost"><strong>2 lost</strong></span> '
+        "| replaced | wiped \\| gone |",
+        '| `oom-kill` | 2 | <span class="docproof-fate docproof-fate--origin">2 on origin</span> '
+        "| same pod, 1 restart | kept |",
     ]
     with pytest.raises(ValueError, match=r"fates \['vanished'\]"):
         macros.fault_rows({"x": _export("x", "vanished")}, {"x": ""})
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0, "00:00"), (5.5, "00:05.5"),
+                                               (1028.5, "17:08.5"), (4101.5, "1:08:21.5")])
+def test_clock_shows_minutes_and_seconds(seconds: float, text: str) -> None:
+    assert macros.clock(seconds) == text
+
+
+# A pod-delete story: boot, a pushed write, two writes refused three times, the pod replaced.
+_STORY = (
+    event(0, "pod.created", "kubelet", "app-pg8lx8gnfb-6z8t7 on node-1"),
+    event(0, "reconcile.outcome", "api", "in-sync"),
+    event(0, "write", "api", "w-1 people/a.toml", to="push-daemon"),
+    event(0, "push-daemon.attempt", "push-daemon", "attempt 1", to="origin"),
+    event(0.5, "origin.accept", "origin", "published at 03c30a5", to="push-daemon"),
+    event(5, "write", "api", "w-2 people/b.toml", to="push-daemon"),
+    event(5.5, "origin.reject", "origin", "unknown", to="push-daemon"),
+    event(7, "origin.reject", "origin", "unknown", to="push-daemon"),
+    event(9.5, "origin.reject", "origin", "unknown", to="push-daemon"),
+    event(25, "pod.delete", "operator", "app-pg8lx8gnfb-6z8t7 (grace 30s)", to="kubelet"),
+    event(25, "volume.wiped", "volume", "emptyDir data of app-pg8lx8gnfb-6z8t7"),
+    event(25, "pod.created", "kubelet", "app-pg8lx8gnfb-qrkg4 on node-1"),
+    event(25, "reconcile.outcome", "api", "in-sync"),
+)
+
+
+def test_write_story_keeps_the_events_that_matter_to_writes() -> None:
+    lines = macros.write_story_diagram(_STORY).splitlines()
+    assert lines[:3] == ["```mermaid", macros.STORY_CONFIG, "sequenceDiagram"]
+    assert lines[7:] == [
+        "    api->>push_daemon: 00:00 write w-1",
+        "    origin->>push_daemon: 00:00.5 pushed: published at 03c30a5",
+        "    api->>push_daemon: 00:05 write w-2",
+        "    origin--xpush_daemon: 00:05.5-00:09.5 push refused \u00d73: unknown",
+        "    Note over k8s: 00:25 pod deleted (grace 30s)",
+        "    Note over k8s: 00:25 volume wiped",
+        "    Note over k8s: 00:25 new pod",
+        "    Note over api: 00:25 reconcile: in-sync",
+        "```",
+    ]
+
+
+def test_write_timeline_says_where_each_write_went_and_when() -> None:
+    run = ScenarioExport("pod-delete", 0, (WriteFate("w-1", "origin"), WriteFate("w-2", "lost")),
+                         ("in-sync", "in-sync"), _STORY)
+    rows = macros.write_timeline(run)
+    assert [(r["Write"], r["Acknowledged (pod only)"], r["Then"]) for r in rows] == [
+        ("`w-1`", "00:00", "on origin at 00:00.5"),
+        ("`w-2`", "00:05", "lost with the pod's volume at 00:25"),
+    ]
+    assert 'docproof-fate--lost">lost<' in rows[1]["Fate"]
+
+
+def test_the_story_names_only_registered_trace_kinds() -> None:
+    from podsim.trace import KINDS
+
+    shown = {*macros.STORY_NOTES, *macros.STORY_MESSAGES, "pod.created"}
+    landings = {landing[0] for _, landing in macros.WRITE_LANDINGS.values() if landing}
+    assert shown | landings <= set(KINDS)
+
+
+def test_report_excerpt_shows_a_real_claim_and_its_check() -> None:
+    report = {
+        "blocks": [{"file": "a.md", "line": 3, "lang": "python", "status": "pass"},
+                   {"file": "b.md", "line": 9, "lang": "console", "status": "pass"}],
+        "claims": [
+            {"id": "a.py-checked", "file": "a.md", "line": 1, "status": "pass",
+             "checks": [{"file": "a.md", "line": 3, "status": "pass"}]},
+            {"id": "b.failing", "file": "b.md", "line": 1, "status": "fail",
+             "checks": [{"file": "b.md", "line": 9, "status": "fail"}]},
+            {"id": "b.command", "file": "b.md", "line": 5, "status": "pass",
+             "checks": [{"file": "b.md", "line": 9, "status": "pass"}]},
+        ],
+        "summary": {"blocks": 2},
+    }
+    excerpt = macros.report_excerpt(report)
+    assert excerpt.startswith("```{.json}\n") and excerpt.endswith("\n```")
+    shown = json.loads(excerpt.removeprefix("```{.json}\n").removesuffix("\n```"))
+    assert [c["id"] for c in shown["claims"]] == ["b.command"]  # verified, checked by a command
+    assert shown["blocks"] == [report["blocks"][1]] and shown["summary"] == {"blocks": 2}
+    with pytest.raises(ValueError, match="no verified claim"):
+        macros.report_excerpt({**report, "claims": report["claims"][1:2]})
+
+
+def test_write_story_shows_a_push_the_rollout_catches_in_flight() -> None:
+    story = (
+        event(0, "write", "api", "w-1 people/a.toml", to="push-daemon"),
+        event(0, "push-daemon.attempt", "push-daemon", "attempt 1", to="origin"),
+        event(0, "rollout.restart", "operator", "revision 2", to="kubelet"),
+        event(0, "container.exit", "kubelet", "app-pg8lx8gnfb-6z8t7: Error (exit 143)"),
+    )
+    assert macros.write_story_diagram(story).splitlines()[7:-1] == [
+        "    api->>push_daemon: 00:00 write w-1",
+        "    push_daemon-)origin: 00:00 push in flight",
+        "    Note over k8s: 00:00 rollout restart",
+        "    Note over api: 00:00 container exits (exit 143)",
+    ]
+    landed = (*story[:2], event(0.5, "origin.accept", "origin", "published at 1", "push-daemon"),
+              story[3])
+    assert "in flight" not in macros.write_story_diagram(landed)

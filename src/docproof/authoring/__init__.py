@@ -2,7 +2,8 @@
 
 Front matter (``world:``), fences in brace form with their options, ``<!-- claim: id -->``
 markers with their paragraph, fences hidden from Markdown (indented under admonitions or
-tabs), and the one rule for claim ids with the one place duplicate ids are found.
+tabs), the console transcript format (``$ `` commands, ``> `` continuations, output), and
+the one rule for claim ids with the one place duplicate ids are found.
 """
 
 from docproof.authoring.claims import Claim, ClaimIndex, claim_id_problem, index_claims
@@ -24,6 +25,7 @@ from docproof.authoring.page import (
     parse_page,
     read_page,
 )
+from docproof.console import Command, ConsoleSyntaxError, parse_console
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -34,6 +36,8 @@ __all__ = [
     "Claim",
     "ClaimIdError",
     "ClaimIndex",
+    "Command",
+    "ConsoleSyntaxError",
     "FenceOptions",
     "HiddenFenceError",
     "OptionError",
@@ -41,6 +45,7 @@ __all__ = [
     "claim_id_problem",
     "find_blocks",
     "index_claims",
+    "parse_console",
     "parse_fence_info",
     "parse_page",
     "read_page",
