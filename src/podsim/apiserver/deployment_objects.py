@@ -2,7 +2,7 @@
 
 Status counts come from the simulated pods; the rollout's conditions follow the deployment
 controller: Available by the ready count, Progressing until the new pods are ready, and
-ProgressDeadlineExceeded once progressDeadlineSeconds pass without that.
+ProgressDeadlineExceeded once progressDeadlineSeconds pass without progress.
 """
 
 from datetime import datetime
@@ -61,7 +61,15 @@ def progress_deadline_at(world: World) -> float | None:
     if _rolled_out(world):
         return None
     spec = manifest_document(world)["spec"]
-    return rollout_started_at(world) + float(spec["progressDeadlineSeconds"])
+    return last_progress_at(world) + float(spec["progressDeadlineSeconds"])
+
+
+def last_progress_at(world: World) -> float:
+    """The rollout's start, or a later new pod of the current ReplicaSet: replacing a deleted
+    pod raises the updated count again, which the controller takes as progress."""
+    d = world.state.deployment
+    created = [p.created_at for p in _live(world.state.pods) if p.replicaset == d.template_hash]
+    return max([rollout_started_at(world), *created])
 
 
 def _deployment_conditions(world: World, available: bool) -> list[Obj]:
