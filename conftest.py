@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent
 KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's default
 OPERATOR_KEY = "podsim-operator-key"
 KUBECTL_SETTING = "DOCPROOF_KUBECTL"
+PAGE_ROOTS = ("docs", "specs", "runbooks")
 
 
 _ISOLATED = ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "KUBECONFIG")
@@ -39,7 +40,16 @@ _HOME = pytest.StashKey[tuple[Path, dict[str, str | None]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Nothing under test may read or write the real home, ~/.kube or global git config."""
+    """Nothing under test may read or write the real home, ~/.kube or global git config.
+
+    Pages run kubectl: if this run has pages and kubectl cannot run here, stop before the
+    first one, in one line (once, in the controller under xdist).
+    """
+    if _runs_pages(config) and not hasattr(config, "workerinput"):
+        try:
+            _kubectl()
+        except KubectlUnusable as unusable:
+            raise pytest.UsageError(str(unusable)) from None
     home = Path(tempfile.mkdtemp(prefix="pytest-home-"))
     config.stash[_HOME] = (home, {name: os.environ.get(name) for name in _ISOLATED})
     os.environ.update(
@@ -50,7 +60,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _runs_pages(config: pytest.Config) -> bool:
+    roots = [REPO / name for name in PAGE_ROOTS]
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path.suffix == ".md" or any(
+            root.is_relative_to(path) or path.is_relative_to(root) for root in roots
+        ):
+            return True
+    return False
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _HOME not in config.stash:
+        return  # stopped before isolating (kubectl cannot run)
     home, saved = config.stash[_HOME]
     for name, value in saved.items():
         if value is None:
@@ -58,15 +81,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         else:
             os.environ[name] = value
     shutil.rmtree(home, ignore_errors=True)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Pages run kubectl: if it cannot run here, stop before the first page, in one line."""
-    if any(item.path.suffix == ".md" for item in items):
-        try:
-            _kubectl()
-        except KubectlUnusable as unusable:
-            pytest.exit(str(unusable), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.hookimpl
@@ -121,7 +135,8 @@ def _kubectl() -> tuple[Path, str]:
         probe = subprocess.run([str(binary), "version", "--client", "-o", "json"],
                                capture_output=True, text=True, timeout=60, check=False)
         if probe.returncode != 0:
-            raise OSError(probe.stderr.strip().splitlines()[-1:] or f"exit {probe.returncode}")
+            said = probe.stderr.strip().splitlines()
+            raise OSError(said[-1] if said else f"exit status {probe.returncode}")
         version = str(json.loads(probe.stdout)["clientVersion"]["gitVersion"])
     except Exception as error:  # any failure is the same finding: pages cannot run kubectl
         where = f"{KUBECTL_SETTING}={chosen}" if chosen else "the pinned kubectl"
