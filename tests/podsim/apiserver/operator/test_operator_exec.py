@@ -72,3 +72,11 @@ def test_exec_errors(world: World, k: Kubectl) -> None:
     waiting = k("exec", name, "--", "env")
     assert (waiting.code, waiting.err) == (
         1, 'error: unable to upgrade connection: container not found ("codeforphilly")\n')
+
+
+def test_exec_it_without_a_terminal_runs_the_command_and_says_so(
+    world: World, k: Kubectl
+) -> None:
+    listed = k("exec", "-it", world.pod().name, "--", "ls", "/etc/cfp-data-deploy-key")
+    assert (listed.code, listed.out) == (0, "id_ed25519\n")
+    assert listed.err == "Unable to use a TTY - input is not a terminal or the right kind of file\n"

@@ -37,3 +37,16 @@ def test_top_pod_needs_metrics_then_pads_every_cell(world: World, k: Kubectl) ->
     assert lines[0].split() == ["NAME", "CPU(cores)", "MEMORY(bytes)"]
     name, cpu, memory = lines[1].split()
     assert name == world.pod().name and cpu.endswith("m") and memory.endswith("Mi")
+
+
+def test_rollout_history_counts_the_restarts(world: World, k: Kubectl) -> None:
+    history = k("rollout", "history", "deploy/codeforphilly")
+    assert (history.code, history.out.split()) == (
+        0, ["deployment.apps/codeforphilly", "REVISION", "CHANGE-CAUSE", "1", "<none>"])
+    world.rollout_restart()
+    world.advance(120)  # the old pod is gone; its ReplicaSet stays, scaled to zero
+    assert len(world.pods()) == 1
+    revisions = k("rollout", "history", "deploy/codeforphilly").out.split()
+    assert revisions[-4:] == ["1", "<none>", "2", "<none>"]
+    old, new = k("get", "rs", "--no-headers").out.splitlines()[::-1]
+    assert old.split()[1:4] == ["0", "0", "0"] and new.split()[1:4] == ["1", "1", "1"]
