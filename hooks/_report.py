@@ -7,7 +7,7 @@ error: pages then say "not verified". A malformed one is, naming the file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from _layout import repo_root
 
 REPORT_PATH = Path(".docproof") / "report.json"
+MATRIX_PATH = Path(".docproof") / "kubectl-matrix.json"  # written by `nox -s kubectl_matrix`
 # Words shown for each status, on badges and on the claims index.
 STATUS_WORDS = {"pass": "verified", "fail": "failing", "skip": "not run",
                 "unchecked": "unchecked", None: "not verified"}
@@ -34,6 +35,7 @@ class BlockResult:
     status: str
     reason: str | None
     claim: str | None
+    tools: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,23 @@ class Report:
     claims: dict[str, ClaimResult]
     commit: str | None
     verified_at: str
+    # page -> tool -> versions of the kubectl matrix runs the page passed on
+    matrix: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def block(self, file: str, line: int) -> BlockResult | None:
         return self.blocks.get((file, line))
+
+    def verified_with(self, file: str) -> dict[str, list[str]]:
+        """Tool versions that verified a page: its passing blocks', then the matrix runs it
+        passed on; each list sorted oldest first."""
+        found: dict[str, set[str]] = {}
+        for block in self.blocks.values():
+            if block.file == file and block.status == "pass":
+                for name, version in block.tools.items():
+                    found.setdefault(name, set()).add(version)
+        for name, versions in self.matrix.get(file, {}).items():
+            found.setdefault(name, set()).update(versions)
+        return {name: sorted(v, key=_version_key) for name, v in sorted(found.items())}
 
 
 def load_report(config: MkDocsConfig) -> Report | None:
@@ -63,7 +79,34 @@ def load_report(config: MkDocsConfig) -> Report | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    return _parse(path, stat.st_mtime_ns, stat.st_size)
+    report = _parse(path, stat.st_mtime_ns, stat.st_size)
+    matrix = repo_root(config) / MATRIX_PATH
+    if matrix.is_file():
+        found = matrix.stat()
+        report = replace(report, matrix=_matrix(matrix, found.st_mtime_ns, found.st_size))
+    return report
+
+
+@lru_cache(maxsize=4)
+def _matrix(path: Path, mtime_ns: int, size: int) -> dict[str, dict[str, list[str]]]:
+    # page -> {tool: versions whose run that page passed}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        tool, pages = str(raw["tool"]), [str(page) for page in raw["pages"]]
+        passed: dict[str, dict[str, list[str]]] = {}
+        for version, run in raw["runs"].items():
+            failed = {str(page) for page in run["failed_pages"]}
+            for page in pages:
+                if page not in failed:
+                    passed.setdefault(page, {}).setdefault(tool, []).append(str(version))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PluginError(f"{path}: unreadable version matrix ({error!r}); "
+                          "re-run it (nox -s kubectl_matrix)") from error
+    return passed
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
 @lru_cache(maxsize=4)
@@ -101,6 +144,7 @@ def _block(item: dict[str, Any]) -> BlockResult:
         status=status,
         reason=item.get("reason"),
         claim=item.get("claim"),
+        tools={str(k): str(v) for k, v in (item.get("tools") or {}).items()},
     )
 
 

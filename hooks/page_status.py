@@ -53,7 +53,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         lines[index] = _claim_chip(claim, _indent(lines[index]), src)
     lines = fold(lines, find_panels(fences, lines, offset, src, report))
     if fences or parsed.claims:
-        lines += ["", _footer(report)]
+        lines += ["", _footer(report, src)]
     return "\n".join(lines) + "\n"
 
 
@@ -112,7 +112,7 @@ def _claim_chip(claim: Claim, indent: str, src: str) -> str:
     return f"{indent}[{claim.id}]({index}#{claim.id}){{ #claim-{claim.id} .docproof-claim }}"
 
 
-def _footer(report: Report | None) -> str:
+def _footer(report: Report | None, src: str) -> str:
     # The page's verification footer (raw HTML, so the theme's Markdown rules don't apply).
     if report is None:
         text = ("<strong>Not verified</strong>: this site was built without a verification "
@@ -121,4 +121,10 @@ def _footer(report: Report | None) -> str:
         when = html.escape(report.verified_at)
         text = (f"Verified at commit <code>{html.escape(report.commit)}</code>, {when}."
                 if report.commit else f"Verified {when}; the report does not record the commit.")
+        for tool, versions in report.verified_with(src).items():
+            shown = html.escape(versions[0])
+            if len(versions) > 1:
+                shown += f"&ndash;{html.escape(versions[-1])}"
+            text += f" Verified with {html.escape(tool)} {shown}."
     return f'<p class="docproof-footer">{text}</p>'
+

@@ -17,6 +17,7 @@ from docproof.sandbox import make_sandbox
 
 PROPERTY = "docproof"
 UPDATED = "docproof-updated"
+TOOLS = "docproof-tools"
 
 
 class DocproofPage(pytest.File):

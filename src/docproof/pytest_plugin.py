@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from docproof import pytest_hookspecs
-from docproof.pytest_nodes import PROPERTY, UPDATED, DocproofPage
+from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, provenance, write_report
@@ -86,9 +86,17 @@ def _page_run(item: pytest.Item) -> PageRun:
     return page.page_run()
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
     if isinstance(item.parent, DocproofPage):
         item.parent.current = item
+    try:
+        return (yield)
+    finally:
+        # The page is set up now: its world's tools go with this block into the report.
+        run = item.parent.run if isinstance(item.parent, DocproofPage) else None
+        if run is not None and run.world is not None and run.world.tools:
+            item.user_properties.append((TOOLS, json.dumps(run.world.tools)))
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -131,6 +139,7 @@ class Reporter:
             reason,
             round(report.duration, 3),
             fields["claim"],
+            json.loads(str(props.get(TOOLS, "{}"))),
         )
         known = self.state.records.get(report.nodeid)
         self.state.records[report.nodeid] = known.merge(record) if known else record

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class BlockRecord:
     reason: str
     duration_s: float
     claim: str | None
+    tools: dict[str, str] = field(default_factory=dict)  # the page world's tools (name -> version)
 
     def merge(self, other: BlockRecord) -> BlockRecord:
         """Combine two phases (setup/call/teardown) of one block: the worst status wins."""
@@ -40,6 +41,7 @@ class BlockRecord:
             worse.reason,
             round(self.duration_s + other.duration_s, 3),
             self.claim,
+            self.tools or other.tools,
         )
 
 
@@ -71,8 +73,18 @@ def build_report(
     summary["claims"] = len(claim_rows)
     for status in ("pass", "fail", "unchecked"):
         summary[f"claims_{status}"] = sum(1 for c in claim_rows if c["status"] == status)
+    summary["tools"] = tool_versions(blocks)
     summary.update(extra)
     return {"blocks": [asdict(r) for r in blocks], "claims": claim_rows, "summary": summary}
+
+
+def tool_versions(blocks: Iterable[BlockRecord]) -> dict[str, list[str]]:
+    """Every version of each tool that some block ran with (name -> sorted versions)."""
+    seen: dict[str, set[str]] = {}
+    for record in blocks:
+        for name, version in record.tools.items():
+            seen.setdefault(name, set()).add(version)
+    return {name: sorted(versions) for name, versions in sorted(seen.items())}
 
 
 def claim_status(checks: list[dict[str, object]]) -> str:

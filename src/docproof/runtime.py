@@ -42,6 +42,7 @@ class PageRun:
         self._net_prefix = tuple(net_prefix)
         self._update = update
         self._session: BashSession | None = None
+        self._start_failure: BlockFailure | None = None
         self._rewrites: dict[int, tuple[Block, str]] = {}
 
     @contextmanager
@@ -102,11 +103,30 @@ class PageRun:
         assert block.options is not None
         if self._session is None:
             self._session = BashSession(self.cwd, self.env, self._net_prefix)
+            self._start_world_services(line, block.options.timeout_s)
+        if self._start_failure is not None:
+            raise self._start_failure
         try:
             return self._session.run(source, block.options.timeout_s)
         except SessionError as exc:
             first = source.splitlines()[0] if source.strip() else source
             raise self._failure(line, f"`{first}`: {exc}", exc.output) from None
+
+    def _start_world_services(self, line: int, timeout_s: float) -> None:
+        """The world's ``session_start``, once, in the fresh session; a failure sticks."""
+        if self.world is None or not self.world.session_start.strip():
+            return
+        assert self._session is not None
+        try:
+            result = self._session.run(self.world.session_start, timeout_s)
+        except SessionError as exc:
+            self._start_failure = self._failure(line, f"the world's session start: {exc}",
+                                                exc.output)
+            return
+        if result.returncode != 0:
+            self._start_failure = self._failure(
+                line, f"the world's session start exited {result.returncode}", result.output
+            )
 
     def _mismatch(self, line: int, command: Command, actual: list[str]) -> BlockFailure:
         return self._failure(

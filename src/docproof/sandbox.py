@@ -48,6 +48,11 @@ class PageWorld:
     (before docproof's network shims, so a world may supply simulated stand-ins such as
     ``kubectl`` or an ``ssh`` to a simulated origin). ``cwd``: where the bash session and
     Python blocks start (e.g. an operator's clone); default ``sandbox.workdir``.
+    ``session_start``: bash source run in the page's bash session once, before its first
+    block: a world starts the services its blocks talk to here (in the session, so in the
+    page's network namespace); what it starts ends with the session. If it exits non-zero,
+    every shell block of the page fails with its output. ``tools``: the tools (name ->
+    version) the world binds the page to; the report records them for each block.
     ``on_close``: called once when the page is done.
     """
 
@@ -55,6 +60,8 @@ class PageWorld:
     env: dict[str, str] = field(default_factory=dict)
     path_prepend: list[Path] = field(default_factory=list)
     cwd: Path | None = None
+    session_start: str = ""
+    tools: dict[str, str] = field(default_factory=dict)
     on_close: Callable[[], None] | None = None
 
     def close(self) -> None:

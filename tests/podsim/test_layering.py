@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "podsim"
-ABOVE = ("podsim.world", "podsim.fates", "podsim.scenarios", "podsim.cli", "podsim.kubectl",
-         "podsim.apiserver",
+ABOVE = ("podsim.world", "podsim.fates", "podsim.scenarios", "podsim.cli", "podsim.apiserver",
          "podsim.__main__")
 API = "podsim.api"
 

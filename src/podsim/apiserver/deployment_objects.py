@@ -2,7 +2,7 @@
 
 Status counts come from the simulated pods; the rollout's conditions follow the deployment
 controller: Available by the ready count, Progressing until the new pods are ready, and
-ProgressDeadlineExceeded once progressDeadlineSeconds pass without that.
+ProgressDeadlineExceeded once progressDeadlineSeconds pass without progress.
 """
 
 from datetime import datetime
@@ -61,7 +61,15 @@ def progress_deadline_at(world: World) -> float | None:
     if _rolled_out(world):
         return None
     spec = manifest_document(world)["spec"]
-    return rollout_started_at(world) + float(spec["progressDeadlineSeconds"])
+    return last_progress_at(world) + float(spec["progressDeadlineSeconds"])
+
+
+def last_progress_at(world: World) -> float:
+    """The rollout's start, or a later new pod of the current ReplicaSet: replacing a deleted
+    pod raises the updated count again, which the controller takes as progress."""
+    d = world.state.deployment
+    created = [p.created_at for p in _live(world.state.pods) if p.replicaset == d.template_hash]
+    return max([rollout_started_at(world), *created])
 
 
 def _deployment_conditions(world: World, available: bool) -> list[Obj]:
@@ -87,9 +95,25 @@ def _deployment_conditions(world: World, available: bool) -> list[Obj]:
 
 
 def replicaset_hashes(world: World) -> list[str]:
-    """The current template's ReplicaSet and every older one that still owns a pod."""
+    """The current template's ReplicaSet, then older ones, newest first: the controller keeps
+    up to revisionHistoryLimit of them (scaled to zero) for `rollout history`."""
     current = world.state.deployment.template_hash
-    seen = [current] if current else []
+    older = [h for h in reversed(_template_history(world)) if h != current]
+    owning = {p.replicaset for p in world.state.pods}
+    limit = int(manifest_document(world)["spec"].get("revisionHistoryLimit", 10))
+    kept = [h for i, h in enumerate(older) if h in owning or i < limit]
+    return [current, *kept] if current else kept
+
+
+def _template_history(world: World) -> list[str]:
+    """Every template hash that ever had a pod, oldest first (pods are named after it)."""
+    prefix = f"{world.manifest.deployment}-"
+    seen: list[str] = []
+    for entry in world.trace.entries:
+        name = str(entry.data.get("pod", "")) if entry.kind == "pod.created" else ""
+        template_hash = name.removeprefix(prefix).rpartition("-")[0]
+        if name.startswith(prefix) and template_hash and template_hash not in seen:
+            seen.append(template_hash)
     seen += [p.replicaset for p in world.state.pods if p.replicaset not in seen]
     return seen
 
@@ -135,10 +159,15 @@ def _available(available: bool, since: str | None) -> Obj:
 
 
 def _revision(world: World, template_hash: str) -> dict[str, str]:
-    """The deployment controller's annotations; only the current ReplicaSet's revision is
-    known (the world keeps no history of older templates)."""
+    """The deployment controller's annotations. Older templates count back from the current
+    revision in the order their pods first appeared (each restart made at least one pod)."""
     notes = {"deployment.kubernetes.io/desired-replicas": str(world.manifest.replicas),
              "deployment.kubernetes.io/max-replicas": str(world.manifest.replicas)}
-    if template_hash == world.state.deployment.template_hash:
-        notes["deployment.kubernetes.io/revision"] = str(world.state.deployment.revision)
+    d = world.state.deployment
+    older = [h for h in _template_history(world) if h != d.template_hash]
+    if template_hash == d.template_hash:
+        notes["deployment.kubernetes.io/revision"] = str(d.revision)
+    elif template_hash in older and d.revision - len(older) + older.index(template_hash) > 0:
+        revision = d.revision - len(older) + older.index(template_hash)
+        notes["deployment.kubernetes.io/revision"] = str(revision)
     return notes

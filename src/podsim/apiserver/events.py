@@ -1,7 +1,7 @@
 """Events (core/v1) for the world's pods, rebuilt from its trace.
 
 Which events a pod gets, and how identical ones aggregate into one object with a count,
-are the rules of podsim.kubectl.events (to move here when the look-alike goes). Server-side
+are the rules of podsim.apiserver.event_rules. Server-side
 cells (`kubectl get events`) and `kubectl describe` (which computes the Events ages itself,
 from the wall clock) must both show ages as in the world, so the timestamps served are
 virtual times moved onto the wall clock as it reads at the request: now in the world is
@@ -13,8 +13,8 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from podsim.apiserver.event_rules import pod_events
 from podsim.apiserver.objects import manifest_document
-from podsim.kubectl.events import pod_events
 from podsim.world import World
 
 Obj = dict[str, Any]

@@ -16,6 +16,7 @@ from podsim.apiserver.cluster_objects import kubelet_reachable, kubelet_unreacha
 from podsim.apiserver.container import Command, command_for
 from podsim.apiserver.status import ApiError, bad_request, not_found
 from podsim.apiserver.store import WorldStore
+from podsim.seam import NoSuchProcess, signal_number
 from podsim.world import World
 
 PROTOCOL = "v5.channel.k8s.io"
@@ -64,10 +65,35 @@ async def serve(request: web.Request, store: WorldStore) -> web.StreamResponse:
         async with sending:
             await ws.send_bytes(bytes([channel]) + data)
 
-    code = await _run(command, query.get("stdin") == ["true"], ws, send)
+    if command.signal is not None:
+        code = await _signal(store, request.match_info["name"], command.signal, send)
+    else:
+        code = await _run(command, query.get("stdin") == ["true"], ws, send)
     await send(ERROR, json.dumps(_exit_status(command, code)).encode())
     await ws.close()
     return ws
+
+
+async def _signal(
+    store: WorldStore, pod: str, signal: tuple[str, list[int]],
+    send: Callable[[int, bytes], Awaitable[None]],
+) -> int:
+    """`kill` inside the container: each pid signalled through the world, as BusyBox reports."""
+    name, pids = signal
+    try:
+        signal_number(name)
+    except ValueError:
+        await send(STDERR, f"kill: bad signal name '{name}'\n".encode())
+        return 1
+    code = 0
+    with store.session(save=True) as world:
+        for pid in pids:
+            try:
+                world.signal(pid, name, pod=pod)
+            except NoSuchProcess:
+                await send(STDERR, f"kill: can't kill pid {pid}: No such process\n".encode())
+                code = 1
+    return code
 
 
 async def _run(

@@ -4,9 +4,9 @@
 sandbox can start it, point kubectl at `url`, and stop it; `main` serves in the foreground.
 """
 
+import argparse
 import asyncio
 import contextlib
-import sys
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -14,6 +14,8 @@ from types import TracebackType
 from aiohttp import web
 
 from podsim.apiserver.app import build_app
+from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.loopback import ensure_loopback_up
 from podsim.apiserver.store import WorldStore
 
 HOST = "127.0.0.1"
@@ -66,12 +68,19 @@ class ApiServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m podsim.apiserver WORLD_DIR`: serve until interrupted, printing the URL."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m podsim.apiserver WORLD_DIR", file=sys.stderr)
-        return 2
-    with ApiServer(Path(args[0])) as server:
+    """`python -m podsim.apiserver WORLD_DIR [--kubeconfig PATH]`: serve until interrupted.
+
+    Once listening it writes the kubeconfig (if asked), then prints the URL: a reader of
+    that one line knows the endpoint is up and the kubeconfig is in place.
+    """
+    parser = argparse.ArgumentParser(prog="python -m podsim.apiserver")
+    parser.add_argument("world_dir", type=Path)
+    parser.add_argument("--kubeconfig", type=Path, help="write a kubeconfig for the endpoint")
+    args = parser.parse_args(argv)
+    ensure_loopback_up()  # served in a page's own network namespace, lo starts down
+    with ApiServer(args.world_dir) as server:
+        if args.kubeconfig is not None:
+            write_kubeconfig(args.kubeconfig, server.url)
         print(server.url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

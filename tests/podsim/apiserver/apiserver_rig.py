@@ -18,7 +18,7 @@ class Result:
     err: str
 
 
-Run = Callable[..., Result]  # any kubectl: the real one below, or the look-alike in-process
+Run = Callable[..., Result]  # a kubectl invocation, as tests pass it around
 
 
 class Kubectl:

@@ -45,6 +45,19 @@ def test_git_fetch_through_the_helper_gets_a_commit_only_the_pod_has(
     assert git("rev-parse", "pod/published").strip() == write.commit
 
 
+def test_the_helper_says_so_when_no_pod_runs(kubectl: Kubectl, tmp_path: Path) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "kubectl").symlink_to(kubectl_binary())
+    env = git_env(tmp_path / "home", CFP_POD_KUBECONFIG=str(kubectl.config),
+                  CFP_POD_SELECTOR="app.kubernetes.io/name=nobody", PATH=f"{bindir}:/usr/bin:/bin")
+    result = subprocess.run(["bash", str(HELPER)], cwd=tmp_path, env=env, text=True,
+                            capture_output=True, check=False, timeout=60)
+    assert (result.returncode, result.stderr) == (1, (
+        "git-pod-uploadpack: no Running pod matches 'app.kubernetes.io/name=nobody' in "
+        "namespace 'codeforphilly-rewrite-sandbox'\n"))
+
+
 def test_a_failing_command_ends_with_kubectls_exit_code_line(
     world: World, kubectl: Kubectl
 ) -> None:
@@ -60,5 +73,6 @@ def test_read_only_git_runs_and_writes_are_refused(world: World, kubectl: Kubect
     assert (log.code, log.out) == (0, f"{commit}\n")
     refused = kubectl("exec", name, "--", "git", "--git-dir=/app/data", "commit")
     assert refused.code == 1
-    assert refused.err.startswith("error: unable to upgrade connection: podsim kubectl does "
-                                  "not simulate `git commit` in the container")
+    assert refused.err.startswith("error: unable to upgrade connection: podsim: the simulated "
+                                  "container does not run `git commit`: it is not a read-only "
+                                  "command")

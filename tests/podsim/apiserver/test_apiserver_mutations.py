@@ -3,6 +3,9 @@
 import pytest
 from apiserver_rig import NS, Kubectl, padded
 
+from podsim.apiserver import ApiServer
+from podsim.scenarios import SCENARIOS
+from podsim.scenarios.runner import create_world
 from podsim.world import World
 
 
@@ -47,3 +50,21 @@ def test_delete_returns_once_the_pod_is_gone_in_virtual_time(
     missing = kubectl("delete", "pod", name)
     assert (missing.code, missing.err) == (
         1, f'Error from server (NotFound): pods "{name}" not found\n')
+
+
+def test_a_replacement_pod_restarts_the_progress_deadline(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A rollout that never became ready times out; deleting its pod is progress again."""
+    world = create_world("interrupted-clone", tmp_path_factory.mktemp("stuck") / "world")
+    SCENARIOS["interrupted-clone"].setup(world)
+    world.advance(700)  # past progressDeadlineSeconds (600) since the pod was created
+    with ApiServer(world.root) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("home"))
+        timed_out = kubectl("rollout", "status", "deploy/codeforphilly")
+        assert (timed_out.code, timed_out.err) == (
+            1, 'error: deployment "codeforphilly" exceeded its progress deadline\n')
+        assert kubectl("delete", "pod", world.pod().name).code == 0
+        status = kubectl("rollout", "status", "deploy/codeforphilly")
+        assert (status.code, status.out.splitlines()[-1]) == (
+            0, 'deployment "codeforphilly" successfully rolled out')

@@ -1,6 +1,6 @@
 """Which git commands `kubectl exec` lets through: read-only ones only."""
 
-from podsim.kubectl.errors import KubectlError
+from podsim.apiserver.status import ApiError, bad_request
 
 READ_ONLY = {
     "log", "show", "rev-parse", "rev-list", "cat-file", "ls-tree", "for-each-ref", "show-ref",
@@ -17,7 +17,7 @@ LIST_WRITES = {"-d", "-D", "--delete", "-m", "-M", "--move", "-c", "-C", "--copy
 
 
 def check_read_only(sub: str, args: list[str]) -> None:
-    """Raise unless `git <sub> <args>` only reads the repository."""
+    """Raise a BadRequest unless `git <sub> <args>` only reads the repository."""
     if any(a.startswith("--output") for a in args):
         raise _refuse(sub, "writes a file (--output)")
     if sub in READ_ONLY:
@@ -41,8 +41,6 @@ def check_read_only(sub: str, args: list[str]) -> None:
     raise _refuse(sub, "is not a read-only command")
 
 
-def _refuse(sub: str, why: str) -> KubectlError:
-    return KubectlError(
-        f"error: podsim kubectl does not simulate `git {sub}` in the container: it {why}; "
-        "exec runs git upload-pack and read-only git commands only"
-    )
+def _refuse(sub: str, why: str) -> ApiError:
+    return bad_request(f"podsim: the simulated container does not run `git {sub}`: it {why}; "
+                       "exec runs git upload-pack and read-only git commands only")

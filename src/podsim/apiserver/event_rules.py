@@ -1,5 +1,5 @@
-"""The Events a cluster records for a pod, rebuilt from the world's trace
-(describePod's Events; docs/reference/sources.md#kubectl).
+"""Which Events a cluster records for a pod, rebuilt from the world's trace
+(docs/reference/sources.md#kubectl); podsim.apiserver.events serves them as objects.
 
 Wording follows kubelet/kubectl 1.35: container events carry the fieldPath prefix
 `spec.containers{name}: `. Identical events (type, reason, source, message) aggregate into
@@ -11,13 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from podsim.kubectl.layout import go_duration, human_duration
 from podsim.manifest import Manifest
 from podsim.state import Pod
 from podsim.trace import TraceEntry
 
 EVENT_TTL_S = 3600.0  # kube-apiserver --event-ttl default
-PULL_S = 1.843  # a fixed, plausible pull time keeps the output deterministic
+PULL = "1.843s"  # a fixed, plausible pull time (Go duration) keeps the output deterministic
 IMAGE_BYTES = 187_342_516
 KUBELET, SCHEDULER = "kubelet", "default-scheduler"
 TIMEOUT = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
@@ -33,12 +32,6 @@ class EventRow:
     last: float
     count: int = 1
 
-    def age(self, now: float) -> str:
-        if self.count == 1:
-            return human_duration(now - self.first)
-        return (f"{human_duration(now - self.last)} (x{self.count} over "
-                f"{human_duration(now - self.first)})")
-
 
 # (t, type, reason, source, message)
 _Occurrence = tuple[float, str, str, str, str]
@@ -46,7 +39,7 @@ _Occurrence = tuple[float, str, str, str, str]
 
 def pod_events(pod: Pod, entries: Iterable[TraceEntry], manifest: Manifest,
                container: dict[str, Any], now: float) -> list[EventRow]:
-    """The pod's events as `kubectl describe` lists them: oldest last occurrence first."""
+    """The pod's live events, oldest last occurrence first (as describe lists them)."""
     seen = sorted((o for o in _occurrences(pod, entries, manifest, container) if o[0] <= now),
                   key=lambda o: o[0])
     current: dict[tuple[str, str, str, str], int] = {}
@@ -64,14 +57,6 @@ def pod_events(pod: Pod, entries: Iterable[TraceEntry], manifest: Manifest,
     live = [(row.last, seq, row) for row, seq in zip(rows, order, strict=True)
             if now - row.last <= EVENT_TTL_S]
     return [row for _, _, row in sorted(live, key=lambda item: item[:2])]
-
-
-def describe_lines(rows: list[EventRow], now: float) -> list[str]:
-    """DescribeEvents: tab-separated lines for the describe tabwriter."""
-    if not rows:
-        return ["Events:\t<none>"]
-    return ["Events:", "  Type\tReason\tAge\tFrom\tMessage", "  ----\t------\t----\t----\t-------",
-            *(f"  {r.type}\t{r.reason}\t{r.age(now)}\t{r.source}\t{r.message}" for r in rows)]
 
 
 def _occurrences(pod: Pod, entries: Iterable[TraceEntry], m: Manifest,
@@ -127,7 +112,7 @@ def _occurrences(pod: Pod, entries: Iterable[TraceEntry], m: Manifest,
 
 def _start(t: float, ref: str, name: str, image: str, policy: str) -> Iterator[_Occurrence]:
     if policy == "Always":
-        pull = go_duration(PULL_S)
+        pull = PULL
         yield t, "Normal", "Pulling", KUBELET, f'{ref}Pulling image "{image}"'
         yield (t, "Normal", "Pulled", KUBELET,
                f'{ref}Successfully pulled image "{image}" in {pull} ({pull} including waiting).'
