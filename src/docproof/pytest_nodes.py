@@ -10,6 +10,7 @@ import pytest
 
 from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
+from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
 from docproof.pytest_state import session_state
 from docproof.runtime import PageRun
@@ -26,6 +27,7 @@ class DocproofPage(pytest.File):
     run: PageRun | None = None
     current: pytest.Item | None = None
     failure: PageError | None = None
+    process: PageProcess | None = None
 
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
@@ -34,12 +36,17 @@ class DocproofPage(pytest.File):
             state.check_duplicate_claims(self.page)
         except PageError as exc:
             raise self.CollectError(str(exc)) from None
-        return [_item_for(self, block, state.claims()) for block in self.page.blocks]
+        sandboxed = bool(state.page_sandbox())
+        return [_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks]
 
     def setup(self) -> None:
-        """Make the sandbox and bind the world; a failure is kept and fails each block."""
+        """Make the sandbox and bind the world; a failure is kept and fails each block.
+
+        With a page sandbox, all of that happens in the page's own process instead."""
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
-        if runnable:
+        if runnable and session_state(self.config).page_sandbox():
+            self.process = self._start_process()
+        elif runnable:
             try:
                 self.run = self._start()
             except PageError as exc:
@@ -64,7 +71,29 @@ class DocproofPage(pytest.File):
                 raise PageError(self.page.path, 1, message)
         return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
 
+    def _start_process(self) -> PageProcess:
+        state = session_state(self.config)
+        config = self.config
+        args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(state.rootdir)]
+        if config.inipath is not None:
+            args += ["-c", str(config.inipath)]
+        if state.update:
+            args.append("--docproof-update")
+        return PageProcess.start(
+            state.page_sandbox(),
+            self.path.resolve(),
+            state.rootdir,
+            config.invocation_params.dir,
+            args,
+            writable=[self.path.resolve()] if state.update else [],
+        )
+
     def teardown(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            changed = process.finish()
+            if changed and self.current is not None:
+                self.current.user_properties.append((UPDATED, json.dumps(changed)))
         run, self.run = self.run, None
         if run is None:
             return
@@ -98,12 +127,34 @@ class BlockItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, BlockFailure):
             return excinfo.value.render()
-        if isinstance(excinfo.value, DocproofError):
+        if isinstance(excinfo.value, DocproofError | InnerFailure):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}"
+
+
+class SandboxedItem(BlockItem):
+    """A runnable block whose outcome comes from the page's sandboxed process."""
+
+    def runtest(self) -> None:
+        assert isinstance(self.parent, DocproofPage) and self.block.options is not None
+        process = self.parent.process
+        if process is None:
+            raise RuntimeError(f"{self.block.path}: page process was not started")
+        try:
+            outcome = process.outcome(self.block.line, self.block.options.timeout_s)
+        except PageDied as exc:
+            raise BlockFailure(self.block.path, self.block.line, str(exc), process.output())
+        if outcome.status == "skipped":
+            pytest.skip(outcome.text)
+        if outcome.status == "failed":
+            raise InnerFailure(outcome.text)
+
+
+class InnerFailure(Exception):
+    """A block failed in the page process; the message is its rendered failure."""
 
 
 class VerdictItem(BlockItem):
@@ -117,7 +168,9 @@ class VerdictItem(BlockItem):
         raise BlockFailure(self.block.path, self.block.line, self.error)
 
 
-def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item:
+def _item_for(
+    page: DocproofPage, block: Block, claims: set[str], sandboxed: bool
+) -> pytest.Item:
     name = f"[{block.lang or 'fence'}][line:{block.line}]"
     options = block.options
     item: pytest.Item
@@ -133,6 +186,8 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
         reason = options.notest or f"illustration ({options.lang})"
         item = VerdictItem.from_parent(page, name=name, block=block)
         item.add_marker(pytest.mark.skip(reason=reason))
+    elif sandboxed:
+        item = SandboxedItem.from_parent(page, name=name, block=block)
     elif options.lang == "python":
         item = python_item(page, block, name)
     else:

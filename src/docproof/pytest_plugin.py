@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from docproof import pytest_hookspecs
 from docproof.pytest_nodes import PROPERTY, UPDATED, DocproofPage
+from docproof.page_process import STREAM_OPTION
+from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, provenance, write_report
@@ -38,6 +41,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="where to write the verification report (default: <rootdir>/.docproof/report.json)",
     )
+    group.addoption(
+        STREAM_OPTION,
+        type=int,
+        default=None,
+        metavar="FD",
+        help=argparse.SUPPRESS,  # set by docproof when it runs a page in its sandbox
+    )
     parser.addini(
         "docproof_roots",
         type="linelist",
@@ -57,6 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
+    stream = config.getoption("docproof_page_stream")
     explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
     config.stash[STATE_KEY] = SessionState(
         rootdir=rootdir,
@@ -64,7 +75,10 @@ def pytest_configure(config: pytest.Config) -> None:
         explicit=[path for path in explicit if path.suffix == ".md"],
         update=bool(config.getoption("docproof_update")),
         report_path=(invoked / report).resolve(),
+        inner=stream is not None,
     )
+    if stream is not None:
+        config.pluginmanager.register(PageStream(stream), "docproof-page-stream")
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
 
@@ -136,9 +150,9 @@ class Reporter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(session.config, "workerinput"):
-            return  # an xdist worker: the controller writes the report
-        isolation = "unshare --net" if self.state.net_prefix() else "shims only"
+        if hasattr(session.config, "workerinput") or self.state.inner:
+            return  # an xdist worker or a page sandbox: the controller writes the report
+        isolation = self.state.isolation()
         report = build_report(
             self.state.records.values(),
             self.state.declared().values(),
@@ -147,7 +161,7 @@ class Reporter:
         write_report(self.state.report_path, report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(terminalreporter.config, "workerinput"):
+        if hasattr(terminalreporter.config, "workerinput") or self.state.inner:
             return
         for line in sorted(self.state.updated):
             terminalreporter.write_line(f"docproof: {line}")
