@@ -50,7 +50,7 @@ def loopback_up() -> None:
 
 
 def _mount_points() -> list[str]:
-    with open("/proc/self/mountinfo", encoding="utf-8") as table:
+    with Path("/proc/self/mountinfo").open(encoding="utf-8") as table:
         points = [line.split()[4].encode().decode("unicode_escape") for line in table]
     return sorted(set(points), key=len)
 
@@ -64,9 +64,9 @@ def build_view(rootdir: Path, writable: list[Path]) -> None:
         if not path.is_relative_to("/tmp"):
             _mount(str(path), str(path), None, MS_BIND)
     for directory in _PRIVATE_TMP:
-        if os.path.isdir(directory):
+        if Path(directory).is_dir():
             _mount("tmpfs", directory, "tmpfs", 0)
-    os.chmod("/tmp", 0o1777)
+    Path("/tmp").chmod(0o1777)
     if rebind_root:
         rootdir.mkdir(parents=True, exist_ok=True)
         _mount(f"/proc/self/fd/{root_fd}", str(rootdir), None, MS_BIND | MS_REC)

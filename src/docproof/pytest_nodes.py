@@ -146,7 +146,9 @@ class SandboxedItem(BlockItem):
         try:
             outcome = process.outcome(self.block.line, self.block.options.timeout_s)
         except PageDied as exc:
-            raise BlockFailure(self.block.path, self.block.line, str(exc), process.output())
+            raise BlockFailure(
+                self.block.path, self.block.line, str(exc), process.output()
+            ) from None
         if outcome.status == "skipped":
             pytest.skip(outcome.text)
         if outcome.status == "failed":

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from docproof import pytest_hookspecs
-from docproof.pytest_nodes import PROPERTY, UPDATED, DocproofPage
 from docproof.page_process import STREAM_OPTION
+from docproof.pytest_nodes import PROPERTY, UPDATED, DocproofPage
 from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state

@@ -9,8 +9,8 @@ import pytest
 
 from docproof.authoring import Claim, ClaimIndex, Page, index_claims, read_page
 from docproof.errors import PageError
-from docproof.report import BlockRecord
 from docproof.page_process import sandbox_prefix
+from docproof.report import BlockRecord
 from docproof.sandbox import network_isolation
 
 

@@ -154,3 +154,10 @@ def _without_durations(run: InnerRun) -> dict[str, object]:
 def test_parallel_report_equals_serial_report(serial_run: InnerRun, parallel_run: InnerRun) -> None:
     assert "2 workers" in parallel_run.output
     assert _without_durations(parallel_run) == _without_durations(serial_run)
+
+
+def test_wildcards_against_long_output_match_or_fail_quickly(serial_run: InnerRun) -> None:
+    fits, misses = fences("wildcard-long-output.md")
+    assert serial_run.statuses("wildcard-long-output.md") == [(fits, "pass"), (misses, "fail")]
+    text = failure_text(serial_run, f"samples/wildcard-long-output.md:{misses + 1}:")
+    assert "output of `seq 3000` does not match" in text
