@@ -35,7 +35,9 @@ class DocproofPage(pytest.File):
             self.page = read_page(self.path, state.display(self.path))
             state.check_duplicate_claims(self.page)
         except PageError as exc:
-            raise self.CollectError(str(exc)) from None
+            # Fails this page alone, at its line; every other page still runs.
+            self.page = Page(exc.path, NO_WORLD, ())
+            return [PageProblemItem.from_parent(self, name=f"[page][line:{exc.line}]", error=exc)]
         sandboxed = bool(state.page_sandbox())
         return [_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks]
 
@@ -168,6 +170,26 @@ class VerdictItem(BlockItem):
 
     def runtest(self) -> None:
         raise BlockFailure(self.block.path, self.block.line, self.error)
+
+
+class PageProblemItem(pytest.Item):
+    """A page that cannot be read (encoding, front matter, claims): one failure at its line."""
+
+    def __init__(self, *, error: PageError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+        record = {"file": error.path.as_posix(), "line": error.line, "lang": "page",
+                  "claim": None, "reason": ""}
+        self.user_properties.append((PROPERTY, json.dumps(record)))
+
+    def runtest(self) -> None:
+        raise self.error
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.error.line - 1, f"{self.error.path}:{self.error.line}"
 
 
 def _item_for(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import ALL_SAMPLES, InnerRun, fences, line_of
+import pytest
+from conftest import ALL_SAMPLES, PAGE_PROBLEMS, InnerRun, fences, line_of
 
 PASSING = {
     "passing.md": "all",
@@ -30,7 +31,8 @@ def test_passing_pages_pass(serial_run: InnerRun) -> None:
 
 def test_every_block_of_every_sample_is_reported(serial_run: InnerRun) -> None:
     for sample in ALL_SAMPLES:
-        assert [line for line, _ in serial_run.statuses(sample)] == fences(sample), sample
+        want = [PAGE_PROBLEMS[sample]] if sample in PAGE_PROBLEMS else fences(sample)
+        assert [line for line, _ in serial_run.statuses(sample)] == want, sample
 
 
 def test_output_mismatch_names_command_line_and_diff(serial_run: InnerRun) -> None:
@@ -161,3 +163,27 @@ def test_wildcards_against_long_output_match_or_fail_quickly(serial_run: InnerRu
     assert serial_run.statuses("wildcard-long-output.md") == [(fits, "pass"), (misses, "fail")]
     text = failure_text(serial_run, f"samples/wildcard-long-output.md:{misses + 1}:")
     assert "output of `seq 3000` does not match" in text
+
+
+@pytest.mark.parametrize(
+    ("sample", "message"),
+    [
+        ("front-matter-typo.md", "unknown front-matter key 'wrold' "),
+        ("not-utf8.md", "page is not UTF-8 (byte 0xe9 on this line)"),
+        ("duplicate-claim.md", "claim 'sample.duplicate' is already declared at "),
+    ],
+)
+def test_a_page_that_cannot_be_read_fails_alone_in_one_line(
+    serial_run: InnerRun, sample: str, message: str
+) -> None:
+    line = PAGE_PROBLEMS[sample]
+    text = failure_text(serial_run, f"samples/{sample}:{line}:")
+    assert message in text and len(text.strip().splitlines()) == 1, text
+    assert serial_run.statuses(sample) == [(line, "fail")]
+    assert "error during collection" not in serial_run.output
+    assert {status for _, status in serial_run.statuses("passing.md")} == {"pass"}
+
+
+def test_kubectl_without_a_world_reaches_nothing_and_says_so(serial_run: InnerRun) -> None:
+    want = [(line, "pass") for line in fences("no-world-kubectl.md")]
+    assert serial_run.statuses("no-world-kubectl.md") == want

@@ -16,6 +16,7 @@ from docproof.authoring.options import (
     parse_fence_info,
 )
 from docproof.authoring.page import (
+    FRONT_MATTER_KEYS,
     NO_WORLD,
     Block,
     HiddenFenceError,
@@ -28,6 +29,7 @@ from docproof.authoring.page import (
 __all__ = [
     "DEFAULT_TIMEOUT_S",
     "EXECUTABLE",
+    "FRONT_MATTER_KEYS",
     "ILLUSTRATION",
     "NO_WORLD",
     "Block",

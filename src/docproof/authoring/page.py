@@ -6,6 +6,7 @@ verification report, the runner and the site's badges share.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,9 @@ from docproof.authoring.options import FenceOptions, OptionError, parse_fence_in
 from docproof.errors import PageError
 
 NO_WORLD = "none"
+# Front-matter keys a page may use: docproof's own, mkdocs-macros' and mkdocs' page meta.
+FRONT_MATTER_KEYS = ("world", "render_macros", "title", "description", "template", "hide",
+                     "status", "tags", "search")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 
 
@@ -60,7 +64,16 @@ class Page:
 
 def read_page(path: Path, display: Path | None = None) -> Page:
     """Parse the file ``path``; ``display`` names it in messages (usually rootdir-relative)."""
-    return parse_page(path.read_text(encoding="utf-8"), display or path)
+    shown = display or path
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        message = f"page is not UTF-8 (byte 0x{byte:02x} on this line)"
+        raise PageError(shown, line, message) from None
+    return parse_page(text, shown)
 
 
 def parse_page(text: str, shown: Path) -> Page:
@@ -107,10 +120,27 @@ def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
         raise PageError(shown, 1, f"front matter is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise PageError(shown, 1, "front matter must be a mapping, e.g. 'world: fresh'")
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            raise PageError(shown, _key_line(lines[:index], str(key)), _unknown_key(str(key)))
     world = data.get("world", NO_WORLD)
     if not isinstance(world, str) or not world.strip():
         raise PageError(shown, 1, f"front matter 'world' must be a name, got {world!r}")
     return world.strip(), index + 1
+
+
+def _key_line(front: list[str], key: str) -> int:
+    # The 1-based line where ``key:`` starts in the front matter (1 if it cannot be found).
+    for number, line in enumerate(front, 1):
+        if line.startswith(f"{key}:") or line.startswith(f"'{key}'") or line.startswith(f'"{key}"'):
+            return number
+    return 1
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)}){hint}"
 
 
 def _seen_block(shown: Path, lines: list[str], info: str, body: str, start: int, end: int) -> Block:
