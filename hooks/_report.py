@@ -51,6 +51,7 @@ class Report:
     claims: dict[str, ClaimResult]
     commit: str | None
     verified_at: str
+    incomplete: str | None = None  # why the run that wrote it did not finish, if it did not
 
     def block(self, file: str, line: int) -> BlockResult | None:
         return self.blocks.get((file, line))
@@ -86,7 +87,15 @@ def _parse(path: Path, mtime_ns: int, size: int) -> Report:
         verified_at=_first_text(summary, raw, key="finished_at")
         or _first_text(summary, raw, key="generated_at")
         or f"{written} (report file time)",
+        incomplete=_incomplete(summary),
     )
+
+
+def _incomplete(summary: dict[str, Any]) -> str | None:
+    # Reports from before the field existed were only written by finished runs.
+    if summary.get("complete", True) is True:
+        return None
+    return str(summary.get("incomplete_reason") or "the run did not finish")
 
 
 def _block(item: dict[str, Any]) -> BlockResult:

@@ -113,4 +113,7 @@ def _footer(report: Report | None) -> str:
         when = html.escape(report.verified_at)
         text = (f"Verified at commit <code>{html.escape(report.commit)}</code>, {when}."
                 if report.commit else f"Verified {when}; the report does not record the commit.")
+        if report.incomplete:
+            text = (f"<strong>Incomplete verification</strong> ({html.escape(report.incomplete)}): "
+                    f"blocks not in the report did not run. {text}")
     return f'<p class="docproof-footer">{text}</p>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -148,25 +149,66 @@ class Reporter:
         known = self.state.records.get(report.nodeid)
         self.state.records[report.nodeid] = known.merge(record) if known else record
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Replace the last run's report at once: a run killed outright must not leave an
+        # older report looking current.
+        if not self._writes(session.config):
+            return
+        self.state.unfinished = "the run did not finish (killed, or still running)"
+        self._write(session)
+        signal.signal(signal.SIGTERM, _interrupt)
+
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(session.config, "workerinput") or self.state.inner:
-            return  # an xdist worker or a page sandbox: the controller writes the report
-        isolation = self.state.isolation()
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self._writes(session.config):
+            return
+        self.state.unfinished = _unfinished(session, exitstatus)
+        self._write(session)
+
+    def _writes(self, config: pytest.Config) -> bool:
+        # Only the controller writes: not an xdist worker, not a page's sandboxed session.
+        return not hasattr(config, "workerinput") and not self.state.inner
+
+    def _write(self, session: pytest.Session) -> None:
+        unfinished = self.state.unfinished
+        extra: dict[str, object] = {"complete": unfinished is None}
+        if unfinished is not None:
+            extra["incomplete_reason"] = f"{unfinished}; {len(self.state.records)} blocks ran"
         report = build_report(
             self.state.records.values(),
             self.state.declared().values(),
-            {"network_isolation": isolation, **provenance(session.config.rootpath)},
+            {**extra, "network_isolation": self.state.isolation(),
+             **provenance(session.config.rootpath)},
         )
         write_report(self.state.report_path, report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(terminalreporter.config, "workerinput") or self.state.inner:
+        if not self._writes(terminalreporter.config):
             return
         for line in sorted(self.state.updated):
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+        if self.state.unfinished is not None:
+            terminalreporter.write_line(
+                f"docproof: report marked INCOMPLETE: {self.state.unfinished}", red=True, bold=True
+            )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM ends the run like Ctrl-C, so the report is written and marked incomplete.
+    raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
+
+
+def _unfinished(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why the run stopped before running every collected block, or None if it did not."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return f"interrupted ({session.shouldstop or session.shouldfail or 'stopped'})"
+    if session.shouldfail or session.shouldstop:
+        return f"stopped early ({session.shouldfail or session.shouldstop})"
+    if exitstatus in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        return f"ended with {pytest.ExitCode(exitstatus).name}"
+    return None
 
 
 def _headline(text: str) -> str:

@@ -24,6 +24,7 @@ class SessionState:
     inner: bool = False  # this session is a page's sandboxed process (--docproof-page-stream)
     records: dict[str, BlockRecord] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
+    unfinished: str | None = None  # why the run has not run every block (yet), if so
     _claims: ClaimIndex | None = None
     _net: tuple[str, ...] | None = None
     _page_sandbox: tuple[str, ...] | None = None

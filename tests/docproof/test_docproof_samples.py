@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import ALL_SAMPLES, PAGE_PROBLEMS, InnerRun, fences, line_of
+from conftest import ALL_SAMPLES, PAGE_PROBLEMS, InnerRun, fences, line_of, run_inner
 
 PASSING = {
     "passing.md": "all",
@@ -187,3 +188,18 @@ def test_a_page_that_cannot_be_read_fails_alone_in_one_line(
 def test_kubectl_without_a_world_reaches_nothing_and_says_so(serial_run: InnerRun) -> None:
     want = [(line, "pass") for line in fences("no-world-kubectl.md")]
     assert serial_run.statuses("no-world-kubectl.md") == want
+
+
+def test_a_finished_run_marks_its_report_complete(serial_run: InnerRun) -> None:
+    assert serial_run.report["summary"]["complete"] is True
+    assert "INCOMPLETE" not in serial_run.output
+
+
+def test_a_run_stopped_early_marks_its_report_incomplete(tmp_path: Path) -> None:
+    run = run_inner(tmp_path, ["bash-failure.md", "passing.md"], "-x")
+    summary = run.report["summary"]
+    assert summary["complete"] is False
+    assert summary["incomplete_reason"].startswith("stopped early (stopping after 1 failures)")
+    assert summary["incomplete_reason"].endswith(f"; {summary['blocks']} blocks ran")
+    assert run.statuses("passing.md") == []
+    assert "docproof: report marked INCOMPLETE: stopped early" in run.output

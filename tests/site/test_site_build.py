@@ -131,3 +131,16 @@ def test_a_broken_page_fails_the_build_naming_it(
     assert result.returncode != 0
     assert page in result.stderr
     assert message in result.stderr
+
+
+def test_a_report_of_an_unfinished_run_shows_as_incomplete(tmp_path: Path) -> None:
+    project = SiteProject.sample(tmp_path)
+    report = project.root / ".docproof" / "report.json"
+    unfinished = json.loads(report.read_text())
+    unfinished["summary"].update(complete=False, incomplete_reason="interrupted after 3 blocks")
+    report.write_text(json.dumps(unfinished))
+    _built(project)
+    assert "<strong>Incomplete verification</strong> (interrupted after 3 blocks)" in (
+        project.html(_url(SPEC))
+    )
+    assert "Incomplete verification</strong> (interrupted after 3 blocks)" in project.html("claims")
