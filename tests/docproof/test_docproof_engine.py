@@ -123,8 +123,16 @@ def test_bash_session_keeps_state_and_survives_no_trailing_newline(tmp_path: Pat
         assert session.run("false; true", 5).failed_command == "false"
         with pytest.raises(SessionError, match="cannot parse"):
             session.run('echo "unterminated', 5)
+        assert session.run("exit 4", 5).returncode == 4  # ends the command, not the session
+        assert session.run('echo "$A"', 5).output == "1\n"
+        with pytest.raises(SessionError, match="unterminated heredoc") as heredoc:
+            session.run("true\ncat <<END\nno end word", 5)
+        assert heredoc.value.offset == 1
+        with pytest.raises(SessionError, match="unterminated continuation"):
+            session.run("echo a \\", 5)
+        assert session.run("echo a \\\\", 5).output == "a \\\n"  # an escaped backslash
         with pytest.raises(SessionError, match="exited"):
-            session.run("exit 4", 5)
+            session.run("kill -KILL $$", 5)
         with pytest.raises(SessionError, match="has ended"):
             session.run("true", 5)
     finally:

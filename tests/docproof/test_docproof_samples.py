@@ -203,3 +203,20 @@ def test_a_run_stopped_early_marks_its_report_incomplete(tmp_path: Path) -> None
     assert summary["incomplete_reason"].endswith(f"; {summary['blocks']} blocks ran")
     assert run.statuses("passing.md") == []
     assert "docproof: report marked INCOMPLETE: stopped early" in run.output
+
+
+def test_exit_in_a_bash_block_ends_the_block_and_the_session_goes_on(serial_run: InnerRun) -> None:
+    want = [(line, "pass") for line in fences("shell-exit.md")]
+    assert serial_run.statuses("shell-exit.md") == want
+
+
+def test_unterminated_heredoc_and_continuation_fail_at_their_line(serial_run: InnerRun) -> None:
+    heredoc, continuation, later = fences("unterminated.md")
+    text = failure_text(serial_run, f"samples/unterminated.md:{heredoc + 1}:")
+    assert "unterminated heredoc (no line 'EOF' ends it)" in text
+    text = failure_text(serial_run, f"samples/unterminated.md:{continuation + 1}:")
+    assert "unterminated continuation" in text
+    assert serial_run.statuses("unterminated.md") == [
+        (heredoc, "fail"), (continuation, "fail"), (later, "pass")
+    ]
+    assert "timed out" not in serial_run.block("unterminated.md", heredoc)["reason"]
