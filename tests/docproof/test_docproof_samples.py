@@ -220,3 +220,14 @@ def test_unterminated_heredoc_and_continuation_fail_at_their_line(serial_run: In
         (heredoc, "fail"), (continuation, "fail"), (later, "pass")
     ]
     assert "timed out" not in serial_run.block("unterminated.md", heredoc)["reason"]
+
+
+def test_fences_inside_markdown_html_blocks_run(serial_run: InnerRun) -> None:
+    details, div = line_of("details-fence.md", "{.bash}"), line_of("details-fence.md", "{.console}")
+    assert serial_run.statuses("details-fence.md") == [(details, "pass"), (div, "pass")]
+
+
+def test_an_unclosed_fence_fails_at_its_opening_line(serial_run: InnerRun) -> None:
+    text = failure_text(serial_run, "samples/unclosed-fence.md:3:")
+    assert "fence opened here is never closed (no closing ```)" in text
+    assert serial_run.statuses("unclosed-fence.md") == [(3, "fail")]

@@ -22,6 +22,10 @@ NO_WORLD = "none"
 # Front-matter keys a page may use: docproof's own, mkdocs-macros' and mkdocs' page meta.
 FRONT_MATTER_KEYS = ("world", "render_macros", "title", "description", "template", "hide",
                      "status", "tags", "search")
+# An opening tag with a ``markdown`` attribute: md_in_html renders its content as Markdown.
+_MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][\w-]*[^>]*\smarkdown(?:\s*=\s*[\"']?\w*[\"']?)?[\s/>]")
+# Lines that are HTML (a tag, or an element on one line such as <summary>..</summary>).
+_TAG_LINE = re.compile(r"^\s*</?[A-Za-z].*>\s*$")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 
 
@@ -86,10 +90,23 @@ def parse_page(text: str, shown: Path) -> Page:
 
 
 def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]:
-    """Every fenced block of ``text`` in line order; the first ``front_len`` lines are not read."""
+    """Every fenced block of ``text`` in line order; the first ``front_len`` lines are not read.
+
+    Blocks are found as the site renders them: top level, and inside HTML blocks that carry
+    a ``markdown`` attribute (``md_in_html``), e.g. ``<details markdown>``.
+    """
     lines = text.splitlines()
     body_lines = [""] * front_len + lines[front_len:]
-    tokens = MarkdownIt("commonmark").parse("\n".join(body_lines) + "\n")
+    blocks, covered = _markdown_blocks(shown, lines, body_lines)
+    blocks.extend(_hidden_blocks(shown, body_lines, covered))
+    return tuple(sorted(blocks, key=lambda b: b.line))
+
+
+def _markdown_blocks(
+    shown: Path, lines: list[str], visible: list[str]
+) -> tuple[list[Block], set[int]]:
+    # Fences Markdown sees in ``visible`` (``lines`` with what is not read blanked out).
+    tokens = MarkdownIt("commonmark").parse("\n".join(visible) + "\n")
     covered: set[int] = set()
     blocks: list[Block] = []
     for token in tokens:
@@ -101,8 +118,14 @@ def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]
             blocks.append(_seen_block(shown, lines, token.info, token.content, start, end))
         elif token.type == "html_block":
             covered.update(range(start, end))
-    blocks.extend(_hidden_blocks(shown, body_lines, covered))
-    return tuple(sorted(blocks, key=lambda b: b.line))
+            if _MARKDOWN_IN_HTML.search(token.content):
+                inner = [
+                    line if start <= index < end and not _TAG_LINE.match(line) else ""
+                    for index, line in enumerate(visible)
+                ]
+                found, _ = _markdown_blocks(shown, lines, inner)
+                blocks.extend(found)
+    return blocks, covered
 
 
 def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
@@ -152,6 +175,14 @@ def _seen_block(shown: Path, lines: list[str], info: str, body: str, start: int,
         error = None
     except OptionError as exc:
         options, error = None, exc
+    closer = _FENCE.match(lines[end - 1]) if end - 1 > start else None
+    closed = closer is not None and closer.group("marks").startswith(marker)
+    if not closed or (closer is not None and closer.group("info").strip()):
+        options = None
+        error = OptionError(
+            f"fence opened here is never closed (no closing {marker}): "
+            "it would swallow the rest of the page"
+        )
     return Block(shown, start + 1, info.strip(), body, indent, end, options, error, marker)
 
 
