@@ -111,3 +111,17 @@ def test_a_run_leaves_nothing_behind(tmp_path: Path) -> None:
     assert json.loads(report.read_text())["summary"]["fail"] == 0
     assert _snapshot(fake_tmp, home) - {str(report)} == before
     assert _alive(LEAKED_SLEEPS) == []
+
+
+def test_a_block_that_disarms_its_timer_is_killed_from_outside(serial_run: InnerRun) -> None:
+    text = failure_text(serial_run, "samples/python-disarms-timer.md:3:")
+    assert "killed after the block ran past its 1 s timeout" in text
+    assert serial_run.block("python-disarms-timer.md", 3)["duration_s"] < 20
+
+
+def test_an_unknown_world_fails_a_python_block_in_one_line(serial_run: InnerRun) -> None:
+    text = failure_text(serial_run, "samples/unknown-world-python.md:1:")
+    assert len(text.strip().splitlines()) == 1, text
+    assert "unknown world 'no-such-world'" in text
+    reason = serial_run.block("unknown-world-python.md", 6)["reason"]
+    assert reason.startswith("samples/unknown-world-python.md:1: world 'no-such-world'")
