@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ class DocproofPage(pytest.File):
         args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(state.rootdir)]
         if config.inipath is not None:
             args += ["-c", str(config.inipath)]
+        args += _plugin_args(config.invocation_params.args)
         if state.update:
             args.append("--docproof-update")
         return PageProcess.start(
@@ -109,6 +111,18 @@ class DocproofPage(pytest.File):
         if self.run is None:
             raise RuntimeError(f"{self.page.path}: page was not set up")
         return self.run
+
+
+def _plugin_args(args: Sequence[str]) -> list[str]:
+    """The ``-p NAME`` options of the outer run, so the page's session loads the same
+    plugins (e.g. a world provider loaded with ``-p conftest``)."""
+    found: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "-p" and index + 1 < len(args):
+            found += ["-p", args[index + 1]]
+        elif arg.startswith("-p") and len(arg) > 2:
+            found += ["-p", arg[2:]]
+    return found
 
 
 class BlockItem(pytest.Item):
