@@ -172,8 +172,13 @@ class PageProcess:
         return self.log.read().decode(errors="replace")
 
     def kill(self, why: str) -> None:
-        """Kill the whole page tree: killing the jail (PID 1) kills its namespace."""
+        """Kill the whole page tree, saying why (the blocks still due report it)."""
         self.killed = self.killed or why
+        self._kill_tree()
+
+    def _kill_tree(self) -> None:
+        # unshare and the jail share a process group; killing the jail (PID 1 of its
+        # namespace) makes the kernel kill everything inside.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
 
@@ -186,7 +191,7 @@ class PageProcess:
             self.kill("killed: it did not end after its last block")
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        self.kill("ended")  # the session leader's group, in case anything escaped to it
+        self._kill_tree()  # whatever is left once the page's session ended
         self.proc.wait()
         self.stream.close()
         self.log.close()
