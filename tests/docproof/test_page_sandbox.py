@@ -58,16 +58,20 @@ def test_a_server_on_the_pages_loopback_is_reachable_from_its_shell(serial_run: 
 
 
 def test_python_and_bash_blocks_cannot_reach_out(tmp_path: Path) -> None:
-    with socket.socket() as listener:
+    with socket.socket() as listener, socket.socket(type=socket.SOCK_DGRAM) as datagrams:
         try:
             listener.bind(("127.0.0.1", LISTENER_PORT))
+            datagrams.bind(("127.0.0.1", LISTENER_PORT))
         except OSError as error:
             pytest.fail(f"port {LISTENER_PORT} is taken on this machine: {error}")
         listener.listen()
         listener.setblocking(False)
+        datagrams.setblocking(False)
         run = run_inner(tmp_path, ["escape-network.md"])
         with pytest.raises(BlockingIOError):
             listener.accept()  # nothing inside the sandbox got through
+        with pytest.raises(BlockingIOError):
+            datagrams.recvfrom(64)
     want = [(line, "pass") for line in fences("escape-network.md")]
     assert run.statuses("escape-network.md") == want, run.output
 
