@@ -55,6 +55,7 @@ class Report:
     verified_at: str
     # page -> tool -> versions of the kubectl matrix runs the page passed on
     matrix: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    incomplete: str | None = None  # why the run that wrote it did not finish, if it did not
 
     def block(self, file: str, line: int) -> BlockResult | None:
         return self.blocks.get((file, line))
@@ -129,7 +130,15 @@ def _parse(path: Path, mtime_ns: int, size: int) -> Report:
         verified_at=_first_text(summary, raw, key="finished_at")
         or _first_text(summary, raw, key="generated_at")
         or f"{written} (report file time)",
+        incomplete=_incomplete(summary),
     )
+
+
+def _incomplete(summary: dict[str, Any]) -> str | None:
+    # Reports from before the field existed were only written by finished runs.
+    if summary.get("complete", True) is True:
+        return None
+    return str(summary.get("incomplete_reason") or "the run did not finish")
 
 
 def _block(item: dict[str, Any]) -> BlockResult:

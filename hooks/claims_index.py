@@ -177,7 +177,11 @@ def _provenance(report: Report | None) -> str:
         return ("Statuses: **not verified**; no verification report was found when this site "
                 "was built (run `nox -s docs`).")
     commit = f"commit `{report.commit}`" if report.commit else "an unrecorded commit"
-    return f"Statuses from the verification of {commit} at {report.verified_at}."
+    sentence = f"Statuses from the verification of {commit} at {report.verified_at}."
+    if report.incomplete:
+        sentence = (f"**Incomplete verification** ({report.incomplete}): claims whose blocks "
+                    f"did not run show as unchecked. {sentence}")
+    return sentence
 
 
 def _rebase_links(text: str, page: str) -> str:

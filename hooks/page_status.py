@@ -126,5 +126,8 @@ def _footer(report: Report | None, src: str) -> str:
             if len(versions) > 1:
                 shown += f"&ndash;{html.escape(versions[-1])}"
             text += f" Verified with {html.escape(tool)} {shown}."
+        if report.incomplete:
+            text = (f"<strong>Incomplete verification</strong> ({html.escape(report.incomplete)}): "
+                    f"blocks not in the report did not run. {text}")
     return f'<p class="docproof-footer">{text}</p>'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
+from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
 from docproof.pytest_state import session_state
 from docproof.runtime import PageRun
@@ -27,6 +29,7 @@ class DocproofPage(pytest.File):
     run: PageRun | None = None
     current: pytest.Item | None = None
     failure: PageError | None = None
+    process: PageProcess | None = None
 
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
@@ -34,13 +37,20 @@ class DocproofPage(pytest.File):
             self.page = read_page(self.path, state.display(self.path))
             state.check_duplicate_claims(self.page)
         except PageError as exc:
-            raise self.CollectError(str(exc)) from None
-        return [_item_for(self, block, state.claims()) for block in self.page.blocks]
+            # Fails this page alone, at its line; every other page still runs.
+            self.page = Page(exc.path, NO_WORLD, ())
+            return [PageProblemItem.from_parent(self, name=f"[page][line:{exc.line}]", error=exc)]
+        sandboxed = bool(state.page_sandbox())
+        return [_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks]
 
     def setup(self) -> None:
-        """Make the sandbox and bind the world; a failure is kept and fails each block."""
+        """Make the sandbox and bind the world; a failure is kept and fails each block.
+
+        With a page sandbox, all of that happens in the page's own process instead."""
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
-        if runnable:
+        if runnable and session_state(self.config).page_sandbox():
+            self.process = self._start_process()
+        elif runnable:
             try:
                 self.run = self._start()
             except PageError as exc:
@@ -65,7 +75,30 @@ class DocproofPage(pytest.File):
                 raise PageError(self.page.path, 1, message)
         return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
 
+    def _start_process(self) -> PageProcess:
+        state = session_state(self.config)
+        config = self.config
+        args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(state.rootdir)]
+        if config.inipath is not None:
+            args += ["-c", str(config.inipath)]
+        args += _plugin_args(config.invocation_params.args)
+        if state.update:
+            args.append("--docproof-update")
+        return PageProcess.start(
+            state.page_sandbox(),
+            self.path.resolve(),
+            state.rootdir,
+            config.invocation_params.dir,
+            args,
+            writable=[self.path.resolve()] if state.update else [],
+        )
+
     def teardown(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            changed = process.finish()
+            if changed and self.current is not None:
+                self.current.user_properties.append((UPDATED, json.dumps(changed)))
         run, self.run = self.run, None
         if run is None:
             return
@@ -79,6 +112,18 @@ class DocproofPage(pytest.File):
         if self.run is None:
             raise RuntimeError(f"{self.page.path}: page was not set up")
         return self.run
+
+
+def _plugin_args(args: Sequence[str]) -> list[str]:
+    """The ``-p NAME`` options of the outer run, so the page's session loads the same
+    plugins (e.g. a world provider loaded with ``-p conftest``)."""
+    found: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "-p" and index + 1 < len(args):
+            found += ["-p", args[index + 1]]
+        elif arg.startswith("-p") and len(arg) > 2:
+            found += ["-p", arg[2:]]
+    return found
 
 
 class BlockItem(pytest.Item):
@@ -99,12 +144,38 @@ class BlockItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, BlockFailure):
             return excinfo.value.render()
-        if isinstance(excinfo.value, DocproofError):
+        if isinstance(excinfo.value, DocproofError | InnerFailure):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"{self.block.path}:{self.block.line}"
+
+
+class SandboxedItem(BlockItem):
+    """A runnable block whose outcome comes from the page's sandboxed process."""
+
+    def runtest(self) -> None:
+        assert isinstance(self.parent, DocproofPage) and self.block.options is not None
+        process = self.parent.process
+        if process is None:
+            raise RuntimeError(f"{self.block.path}: page process was not started")
+        try:
+            outcome = process.outcome(self.block.line, self.block.options.timeout_s)
+        except PageDied as exc:
+            raise BlockFailure(
+                self.block.path, self.block.line, str(exc), process.output()
+            ) from None
+        if outcome.tools:
+            self.user_properties.append((TOOLS, json.dumps(outcome.tools)))
+        if outcome.status == "skipped":
+            pytest.skip(outcome.text)
+        if outcome.status == "failed":
+            raise InnerFailure(outcome.text)
+
+
+class InnerFailure(Exception):
+    """A block failed in the page process; the message is its rendered failure."""
 
 
 class VerdictItem(BlockItem):
@@ -118,7 +189,29 @@ class VerdictItem(BlockItem):
         raise BlockFailure(self.block.path, self.block.line, self.error)
 
 
-def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item:
+class PageProblemItem(pytest.Item):
+    """A page that cannot be read (encoding, front matter, claims): one failure at its line."""
+
+    def __init__(self, *, error: PageError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+        record = {"file": error.path.as_posix(), "line": error.line, "lang": "page",
+                  "claim": None, "reason": ""}
+        self.user_properties.append((PROPERTY, json.dumps(record)))
+
+    def runtest(self) -> None:
+        raise self.error
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.error.line - 1, f"{self.error.path}:{self.error.line}"
+
+
+def _item_for(
+    page: DocproofPage, block: Block, claims: set[str], sandboxed: bool
+) -> pytest.Item:
     name = f"[{block.lang or 'fence'}][line:{block.line}]"
     options = block.options
     item: pytest.Item
@@ -134,6 +227,8 @@ def _item_for(page: DocproofPage, block: Block, claims: set[str]) -> pytest.Item
         reason = options.notest or f"illustration ({options.lang})"
         item = VerdictItem.from_parent(page, name=name, block=block)
         item.add_marker(pytest.mark.skip(reason=reason))
+    elif sandboxed:
+        item = SandboxedItem.from_parent(page, name=name, block=block)
     elif options.lang == "python":
         item = python_item(page, block, name)
     else:

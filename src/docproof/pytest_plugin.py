@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from docproof import pytest_hookspecs
+from docproof.page_process import STREAM_OPTION
 from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage
+from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, provenance, write_report
@@ -38,6 +42,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="where to write the verification report (default: <rootdir>/.docproof/report.json)",
     )
+    group.addoption(
+        STREAM_OPTION,
+        type=int,
+        default=None,
+        metavar="FD",
+        help=argparse.SUPPRESS,  # set by docproof when it runs a page in its sandbox
+    )
     parser.addini(
         "docproof_roots",
         type="linelist",
@@ -57,6 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
+    stream = config.getoption("docproof_page_stream")
     explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
     config.stash[STATE_KEY] = SessionState(
         rootdir=rootdir,
@@ -64,7 +76,10 @@ def pytest_configure(config: pytest.Config) -> None:
         explicit=[path for path in explicit if path.suffix == ".md"],
         update=bool(config.getoption("docproof_update")),
         report_path=(invoked / report).resolve(),
+        inner=stream is not None,
     )
+    if stream is not None:
+        config.pluginmanager.register(PageStream(stream), "docproof-page-stream")
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
 
@@ -144,32 +159,73 @@ class Reporter:
         known = self.state.records.get(report.nodeid)
         self.state.records[report.nodeid] = known.merge(record) if known else record
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Replace the last run's report at once: a run killed outright must not leave an
+        # older report looking current.
+        if not self._writes(session.config):
+            return
+        self.state.unfinished = "the run did not finish (killed, or still running)"
+        self._write(session)
+        signal.signal(signal.SIGTERM, _interrupt)
+
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(session.config, "workerinput"):
-            return  # an xdist worker: the controller writes the report
-        isolation = "unshare --net" if self.state.net_prefix() else "shims only"
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self._writes(session.config):
+            return
+        self.state.unfinished = _unfinished(session, exitstatus)
+        self._write(session)
+
+    def _writes(self, config: pytest.Config) -> bool:
+        # Only the controller writes: not an xdist worker, not a page's sandboxed session.
+        return not hasattr(config, "workerinput") and not self.state.inner
+
+    def _write(self, session: pytest.Session) -> None:
+        unfinished = self.state.unfinished
+        extra: dict[str, object] = {"complete": unfinished is None}
+        if unfinished is not None:
+            extra["incomplete_reason"] = f"{unfinished}; {len(self.state.records)} blocks ran"
         report = build_report(
             self.state.records.values(),
             self.state.declared().values(),
-            {"network_isolation": isolation, **provenance(session.config.rootpath)},
+            {**extra, "network_isolation": self.state.isolation(),
+             **provenance(session.config.rootpath)},
         )
         write_report(self.state.report_path, report)
         self.summary = summary_line(report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(terminalreporter.config, "workerinput"):
+        if not self._writes(terminalreporter.config):
             return
         for line in sorted(self.state.updated):
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+        if self.state.unfinished is not None:
+            terminalreporter.write_line(
+                f"docproof: report marked INCOMPLETE: {self.state.unfinished}", red=True, bold=True
+            )
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After pytest's own totals: the run ends saying what it verified.
         terminal = config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None and self.summary and self.state.records:
             terminal.write_line(self.summary)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM ends the run like Ctrl-C, so the report is written and marked incomplete.
+    raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
+
+
+def _unfinished(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why the run stopped before running every collected block, or None if it did not."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return f"interrupted ({session.shouldstop or session.shouldfail or 'stopped'})"
+    if session.shouldfail or session.shouldstop:
+        return f"stopped early ({session.shouldfail or session.shouldstop})"
+    if exitstatus in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        return f"ended with {pytest.ExitCode(exitstatus).name}"
+    return None
 
 
 def summary_line(report: dict[str, Any]) -> str:

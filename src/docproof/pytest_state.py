@@ -9,6 +9,7 @@ import pytest
 
 from docproof.authoring import Claim, ClaimIndex, Page, index_claims, read_page
 from docproof.errors import PageError
+from docproof.page_process import sandbox_prefix
 from docproof.report import BlockRecord
 from docproof.sandbox import network_isolation
 
@@ -20,10 +21,13 @@ class SessionState:
     explicit: list[Path]
     update: bool
     report_path: Path
+    inner: bool = False  # this session is a page's sandboxed process (--docproof-page-stream)
     records: dict[str, BlockRecord] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
+    unfinished: str | None = None  # why the run has not run every block (yet), if so
     _claims: ClaimIndex | None = None
     _net: tuple[str, ...] | None = None
+    _page_sandbox: tuple[str, ...] | None = None
 
     def display(self, path: Path) -> Path:
         """How a page is named in messages and the report: rootdir-relative if possible."""
@@ -69,9 +73,27 @@ class SessionState:
             raise duplicates[0]
 
     def net_prefix(self) -> tuple[str, ...]:
+        """The bash session's prefix: none inside a page sandbox (it shares the page's
+        network namespace, where the page's own loopback servers live)."""
+        if self.inner:
+            return ()
         if self._net is None:
             self._net = network_isolation()
         return self._net
+
+    def page_sandbox(self) -> tuple[str, ...]:
+        """The ``unshare`` prefix pages run under, () when pages run in this process."""
+        if self.inner:
+            return ()
+        if self._page_sandbox is None:
+            self._page_sandbox = sandbox_prefix()
+        return self._page_sandbox
+
+    def isolation(self) -> str:
+        """How blocks were isolated, for the report's summary."""
+        if self.page_sandbox():
+            return "page sandbox (unshare --net --mount --pid)"
+        return "unshare --net" if self.net_prefix() else "shims only"
 
 
 STATE_KEY = pytest.StashKey[SessionState]()

@@ -58,7 +58,7 @@ class PageRun:
 
     def run_bash(self, block: Block) -> None:
         assert block.options is not None
-        result = self._run(block, block.line, block.body)
+        result = self._run(block, block.line, block.body, body_line=block.line + 1)
         want = block.options.returncode
         if result.returncode != want:
             raise self._failure(
@@ -99,7 +99,9 @@ class PageRun:
         if fresh:
             self._rewrites[block.line] = (block, render_console(commands, fresh))
 
-    def _run(self, block: Block, line: int, source: str) -> Any:
+    def _run(self, block: Block, line: int, source: str, body_line: int | None = None) -> Any:
+        """Run ``source`` (whose first line is ``body_line``, default ``line``); a failure
+        the session cannot place is reported at ``line``."""
         assert block.options is not None
         if self._session is None:
             self._session = BashSession(self.cwd, self.env, self._net_prefix)
@@ -109,6 +111,9 @@ class PageRun:
         try:
             return self._session.run(source, block.options.timeout_s)
         except SessionError as exc:
+            if exc.offset is not None:
+                at = (body_line or line) + exc.offset
+                raise self._failure(at, str(exc), exc.output) from None
             first = source.splitlines()[0] if source.strip() else source
             raise self._failure(line, f"`{first}`: {exc}", exc.output) from None
 

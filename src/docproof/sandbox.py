@@ -33,6 +33,30 @@ _GITCONFIG = """\
 [protocol "git"]
 \tallow = never
 """
+NO_WORLD_KUBECTL = (
+    "docproof: this page has no world, so kubectl reaches nothing; "
+    "name one in its front matter (e.g. 'world: fresh')"
+)
+# What KUBECONFIG names unless the page's world sets its own: a cluster that cannot exist.
+_NO_WORLD_KUBECONFIG = """\
+# docproof: this page has no world; this kubeconfig reaches nothing.
+apiVersion: v1
+kind: Config
+clusters:
+- name: no-world
+  cluster: {server: "https://page-has-no-world.invalid:6443"}
+contexts:
+- name: no-world
+  context: {cluster: no-world, user: no-world}
+current-context: no-world
+users:
+- name: no-world
+  user: {}
+"""
+_NO_WORLD_SHIM = f"""#!/bin/sh
+echo "{NO_WORLD_KUBECTL}" >&2
+exit 1
+"""
 _SHIM = f"""#!/bin/sh
 echo "{BLOCKED} ($(basename "$0") $*)" >&2
 exit 1
@@ -77,6 +101,7 @@ class Sandbox:
     ``root``: the page's temp dir (removed after the page). ``home``: HOME, holding
     ``.gitconfig``. ``workdir``: default cwd. ``shims``: network-blocking shims.
     ``tmp``: TMPDIR. ``env``: the complete base environment, PATH included.
+    ``no_world``: a ``kubectl`` that says the page has no world, first on PATH without one.
     """
 
     root: Path
@@ -85,11 +110,16 @@ class Sandbox:
     shims: Path
     tmp: Path
     env: dict[str, str]
+    no_world: Path
 
     def environment(self, world: PageWorld | None) -> dict[str, str]:
-        """The environment blocks run with: base env, world env, world PATH entries first."""
+        """The environment blocks run with: base env, world env, world PATH entries first.
+
+        Without a world, ``kubectl`` is the no-world stand-in (never the machine's)."""
         env = dict(self.env)
-        if world is not None:
+        if world is None:
+            env["PATH"] = os.pathsep.join([str(self.no_world), self.env["PATH"]])
+        else:
             env.update(world.env)
             prepend = [str(p) for p in world.path_prepend]
             env["PATH"] = os.pathsep.join([*prepend, self.env["PATH"]])
@@ -106,10 +136,16 @@ def make_sandbox(label: str) -> Sandbox:
     """Create a fresh sandbox; ``label`` only names the temp dir."""
     safe = "".join(c if c.isalnum() else "-" for c in label)[-40:]
     root = Path(tempfile.mkdtemp(prefix=f"docproof-{safe}-")).resolve()
-    home, workdir, shims, tmp = (root / name for name in ("home", "work", "shims", "tmp"))
-    for directory in (home, workdir, shims, tmp):
+    names = ("home", "work", "shims", "tmp", "no-world")
+    home, workdir, shims, tmp, no_world = (root / name for name in names)
+    for directory in (home, workdir, shims, tmp, no_world):
         directory.mkdir()
     (home / ".gitconfig").write_text(_GITCONFIG, encoding="utf-8")
+    kubeconfig = home / ".kube" / "no-world.yaml"
+    kubeconfig.parent.mkdir()
+    kubeconfig.write_text(_NO_WORLD_KUBECONFIG, encoding="utf-8")
+    (no_world / "kubectl").write_text(_NO_WORLD_SHIM, encoding="utf-8")
+    (no_world / "kubectl").chmod(0o755)
     for tool in NETWORK_TOOLS:
         shim = shims / tool
         shim.write_text(_SHIM, encoding="utf-8")
@@ -124,13 +160,14 @@ def make_sandbox(label: str) -> Sandbox:
         "TZ": "UTC",
         "TERM": "dumb",
         "COLUMNS": "100",
+        "KUBECONFIG": str(kubeconfig),
         "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_TERMINAL_PROMPT": "0",
         "PAGER": "cat",
         "GIT_PAGER": "cat",
     }
-    return Sandbox(root, home, workdir, shims, tmp, env)
+    return Sandbox(root, home, workdir, shims, tmp, env, no_world)
 
 
 def network_isolation() -> tuple[str, ...]:

@@ -1,16 +1,20 @@
 """One long-lived bash per page: cwd, variables and exports carry over between blocks.
 
-Each command is sent on stdin wrapped as ``{ CMD\\n} </dev/null`` (so it cannot read the
-session's own input) followed by a marker line carrying a random nonce and the exit
-status. stdout and stderr share one pipe, so output is merged in the order it was written,
-as a terminal shows it.
+Each command is written to a scratch file and ``source``d from it with stdin from
+``/dev/null`` (so it cannot read the session's own input), followed by a marker line
+carrying a random nonce and the exit status. ``exit`` is an alias of ``return`` in the
+session, so ``exit N`` ends the command (the sourced file) with status N while the session,
+its cwd, variables and exports carry on. stdout and stderr share one pipe, so output is
+merged in the order it was written, as a terminal shows it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import selectors
+import shlex
 import signal
 import subprocess
 import time
@@ -21,11 +25,19 @@ from pathlib import Path
 
 
 class SessionError(RuntimeError):
-    """The session cannot run the command (syntax error, timeout, bash exited)."""
+    """The session cannot run the command (syntax error, timeout, bash exited).
 
-    def __init__(self, message: str, output: str = "") -> None:
+    ``offset``: the 0-based line of the command the problem is on, when known."""
+
+    def __init__(self, message: str, output: str = "", offset: int | None = None) -> None:
         super().__init__(message)
         self.output = output
+        self.offset = offset
+
+
+_HEREDOC_AT_EOF = re.compile(
+    r"here-document at line (\d+) delimited by end-of-file \(wanted `(.*)'\)"
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,24 @@ class Result:
     failed_command: str  # the first command that failed (bash ERR trap), "" if none
 
 
-def check_syntax(source: str, env: dict[str, str]) -> str:
-    """bash's complaint about ``source`` (``bash -n``), or "" if it parses."""
+def unterminated(source: str, complaint: str) -> SessionError | None:
+    """A heredoc without its end word, or a last line ending in ``\\``: both would make bash
+    wait for more input, so they are errors before anything runs."""
+    heredoc = _HEREDOC_AT_EOF.search(complaint)
+    if heredoc is not None:
+        line = int(heredoc.group(1))
+        return SessionError(f"unterminated heredoc (no line {heredoc.group(2)!r} ends it)",
+                            offset=line - 1)
+    lines = source.rstrip("\n").split("\n")
+    trailing = len(lines[-1]) - len(lines[-1].rstrip("\\"))
+    if trailing % 2 == 1:
+        return SessionError("unterminated continuation (the last line ends with '\\')",
+                            offset=len(lines) - 1)
+    return None
+
+
+def check_syntax(source: str, env: dict[str, str]) -> tuple[bool, str]:
+    """Whether ``source`` parses (``bash -n``), and what bash said (errors and warnings)."""
     probe = subprocess.run(
         ["bash", "--noprofile", "--norc", "-n"],
         input=source,
@@ -46,7 +74,7 @@ def check_syntax(source: str, env: dict[str, str]) -> str:
         check=False,
         timeout=30,
     )
-    return probe.stderr.strip() if probe.returncode else ""
+    return probe.returncode == 0, probe.stderr.strip()
 
 
 class BashSession:
@@ -55,6 +83,8 @@ class BashSession:
     def __init__(self, cwd: Path, env: dict[str, str], prefix: Sequence[str] = ()) -> None:
         self._env = env
         self._nonce = uuid.uuid4().hex
+        scratch = Path(env.get("TMPDIR") or cwd)
+        self._script = scratch / f".docproof-command-{self._nonce}.sh"
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
             [*prefix, "bash", "--noprofile", "--norc"],
             stdin=subprocess.PIPE,
@@ -65,19 +95,25 @@ class BashSession:
             start_new_session=True,
         )
         self.ended = ""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(b"shopt -s expand_aliases\nalias exit=return\n")
 
     def run(self, source: str, timeout_s: float) -> Result:
         """Run ``source`` in the session; raise SessionError on timeout or a dead session."""
         if self._proc is None:
             raise SessionError(f"the bash session of this page has ended ({self.ended})")
-        problem = check_syntax(source, self._env)
-        if problem:
-            raise SessionError(f"bash cannot parse the command:\n{problem}")
+        parses, complaint = check_syntax(source, self._env)
+        problem = unterminated(source, complaint)
+        if problem is not None:
+            raise problem
+        if not parses:
+            raise SessionError(f"bash cannot parse the command:\n{complaint}")
+        self._script.write_text(source + "\n", encoding="utf-8")
         marker = f"__docproof_{self._nonce}"
         script = (
             "__docproof_err=\n"
             "trap '__docproof_err=${__docproof_err:-$BASH_COMMAND}' ERR\n"
-            f"{{ {source}\n}} </dev/null\n"
+            f"source {shlex.quote(str(self._script))} </dev/null\n"
             "__docproof_rc=$?\ntrap - ERR\n"
             f"printf '\\n{marker} %s %s\\n' \"$__docproof_rc\" \"${{__docproof_err//$'\\n'/ }}\"\n"
         )

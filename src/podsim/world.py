@@ -106,7 +106,7 @@ class World:
     def open(cls, root: Path, process: Process | None = None) -> "World":
         """The world saved in `root`; its API runs with the settings it was created with."""
         root = Path(root).resolve()
-        saved = persistence.load(root)
+        saved, stamp = cls._load_locked(root)
         manifest = load_manifest(Path(saved.state.deploy_dir))
         if process is None:
             settings = saved.process.get(ApiSettings.KEY)
@@ -114,8 +114,17 @@ class World:
         origin = Origin(root)
         runtime = _runtime(root, saved.state, saved.clock, saved.trace, manifest, origin, process)
         world = cls(root, runtime, origin)
-        world._stamp = persistence.stamp(root)
+        world._stamp = stamp
         return world
+
+    @staticmethod
+    def _load_locked(root: Path) -> tuple[persistence.Saved, persistence.Stamp | None]:
+        # Read and stamp under the lock, so a save cannot land between the two.
+        if not root.is_dir():
+            return persistence.load(root), None  # the clear "no world here" error
+        with (root / "world.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return persistence.load(root), persistence.stamp(root)
 
     # -- persistence -------------------------------------------------------------------
     @contextlib.contextmanager

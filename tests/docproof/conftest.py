@@ -47,7 +47,7 @@ def line_of(sample: str, text: str, nth: int = 1) -> int:
 
 def fences(sample: str) -> list[int]:
     """Lines of every opening fence in a sample (top level or indented)."""
-    lines = (SAMPLES / sample).read_text().splitlines()
+    lines = (SAMPLES / sample).read_text(errors="replace").splitlines()
     openers, inside = [], False
     for number, line in enumerate(lines, 1):
         if line.strip().startswith("```"):
@@ -76,6 +76,8 @@ def run_inner(root: Path, samples: list[str], *args: str) -> InnerRun:
 
 
 ALL_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.md"))
+# Samples that cannot be read as pages: each is one failure at the line given.
+PAGE_PROBLEMS = {"front-matter-typo.md": 2, "not-utf8.md": 3, "duplicate-claim.md": 6}
 
 
 @pytest.fixture(scope="session")

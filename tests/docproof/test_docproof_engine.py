@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from docproof.authoring import DEFAULT_TIMEOUT_S, OptionError, parse_fence_info, read_page
 from docproof.console import ConsoleSyntaxError, parse_console, render_console
 from docproof.errors import PageError
-from docproof.matching import matches
+from docproof.matching import LineMatcher, line_matches, matches
 from docproof.report import claim_status
 from docproof.sandbox import PageWorld, make_sandbox
 from docproof.shell import BashSession, SessionError
@@ -122,8 +123,16 @@ def test_bash_session_keeps_state_and_survives_no_trailing_newline(tmp_path: Pat
         assert session.run("false; true", 5).failed_command == "false"
         with pytest.raises(SessionError, match="cannot parse"):
             session.run('echo "unterminated', 5)
+        assert session.run("exit 4", 5).returncode == 4  # ends the command, not the session
+        assert session.run('echo "$A"', 5).output == "1\n"
+        with pytest.raises(SessionError, match="unterminated heredoc") as heredoc:
+            session.run("true\ncat <<END\nno end word", 5)
+        assert heredoc.value.offset == 1
+        with pytest.raises(SessionError, match="unterminated continuation"):
+            session.run("echo a \\", 5)
+        assert session.run("echo a \\\\", 5).output == "a \\\n"  # an escaped backslash
         with pytest.raises(SessionError, match="exited"):
-            session.run("exit 4", 5)
+            session.run("kill -KILL $$", 5)
         with pytest.raises(SessionError, match="has ended"):
             session.run("true", 5)
     finally:
@@ -137,3 +146,24 @@ def test_page_world_closes_once() -> None:
     world.close()
     world.close()
     assert calls == ["closed"]
+
+
+def _three_wildcards(last: str) -> list[str]:
+    return ["...", "1000", "...", "2000", "...", last]
+
+
+@pytest.mark.parametrize(("last", "ok"), [("3000", True), ("3001", False)])
+def test_wildcard_matching_is_linear_in_the_output(last: str, ok: bool) -> None:
+    actual = [str(number) for number in range(1, 3001)]
+    matcher = LineMatcher(_three_wildcards(last))
+    started = time.perf_counter()
+    assert matcher.fits(actual) is ok
+    assert time.perf_counter() - started < 1.0
+    longest_run = 1
+    assert matcher.comparisons <= len(actual) * longest_run + 2
+
+
+def test_inline_wildcards_match_within_one_line() -> None:
+    assert line_matches("commit ... (HEAD -> main)", "commit 1a2b3c (HEAD -> main)")
+    assert not line_matches("a...b...c", "a c b")
+    assert not line_matches("ab...ba", "aba")

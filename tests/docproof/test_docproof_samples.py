@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from conftest import ALL_SAMPLES, InnerRun, fences, line_of
+import pytest
+from conftest import ALL_SAMPLES, PAGE_PROBLEMS, InnerRun, fences, line_of, run_inner
 
 PASSING = {
     "passing.md": "all",
@@ -30,7 +32,8 @@ def test_passing_pages_pass(serial_run: InnerRun) -> None:
 
 def test_every_block_of_every_sample_is_reported(serial_run: InnerRun) -> None:
     for sample in ALL_SAMPLES:
-        assert [line for line, _ in serial_run.statuses(sample)] == fences(sample), sample
+        want = [PAGE_PROBLEMS[sample]] if sample in PAGE_PROBLEMS else fences(sample)
+        assert [line for line, _ in serial_run.statuses(sample)] == want, sample
 
 
 def test_output_mismatch_names_command_line_and_diff(serial_run: InnerRun) -> None:
@@ -154,3 +157,77 @@ def _without_durations(run: InnerRun) -> dict[str, object]:
 def test_parallel_report_equals_serial_report(serial_run: InnerRun, parallel_run: InnerRun) -> None:
     assert "2 workers" in parallel_run.output
     assert _without_durations(parallel_run) == _without_durations(serial_run)
+
+
+def test_wildcards_against_long_output_match_or_fail_quickly(serial_run: InnerRun) -> None:
+    fits, misses = fences("wildcard-long-output.md")
+    assert serial_run.statuses("wildcard-long-output.md") == [(fits, "pass"), (misses, "fail")]
+    text = failure_text(serial_run, f"samples/wildcard-long-output.md:{misses + 1}:")
+    assert "output of `seq 3000` does not match" in text
+
+
+@pytest.mark.parametrize(
+    ("sample", "message"),
+    [
+        ("front-matter-typo.md", "unknown front-matter key 'wrold' "),
+        ("not-utf8.md", "page is not UTF-8 (byte 0xe9 on this line)"),
+        ("duplicate-claim.md", "claim 'sample.duplicate' is already declared at "),
+    ],
+)
+def test_a_page_that_cannot_be_read_fails_alone_in_one_line(
+    serial_run: InnerRun, sample: str, message: str
+) -> None:
+    line = PAGE_PROBLEMS[sample]
+    text = failure_text(serial_run, f"samples/{sample}:{line}:")
+    assert message in text and len(text.strip().splitlines()) == 1, text
+    assert serial_run.statuses(sample) == [(line, "fail")]
+    assert "error during collection" not in serial_run.output
+    assert {status for _, status in serial_run.statuses("passing.md")} == {"pass"}
+
+
+def test_kubectl_without_a_world_reaches_nothing_and_says_so(serial_run: InnerRun) -> None:
+    want = [(line, "pass") for line in fences("no-world-kubectl.md")]
+    assert serial_run.statuses("no-world-kubectl.md") == want
+
+
+def test_a_finished_run_marks_its_report_complete(serial_run: InnerRun) -> None:
+    assert serial_run.report["summary"]["complete"] is True
+    assert "INCOMPLETE" not in serial_run.output
+
+
+def test_a_run_stopped_early_marks_its_report_incomplete(tmp_path: Path) -> None:
+    run = run_inner(tmp_path, ["bash-failure.md", "passing.md"], "-x")
+    summary = run.report["summary"]
+    assert summary["complete"] is False
+    assert summary["incomplete_reason"].startswith("stopped early (stopping after 1 failures)")
+    assert summary["incomplete_reason"].endswith(f"; {summary['blocks']} blocks ran")
+    assert run.statuses("passing.md") == []
+    assert "docproof: report marked INCOMPLETE: stopped early" in run.output
+
+
+def test_exit_in_a_bash_block_ends_the_block_and_the_session_goes_on(serial_run: InnerRun) -> None:
+    want = [(line, "pass") for line in fences("shell-exit.md")]
+    assert serial_run.statuses("shell-exit.md") == want
+
+
+def test_unterminated_heredoc_and_continuation_fail_at_their_line(serial_run: InnerRun) -> None:
+    heredoc, continuation, later = fences("unterminated.md")
+    text = failure_text(serial_run, f"samples/unterminated.md:{heredoc + 1}:")
+    assert "unterminated heredoc (no line 'EOF' ends it)" in text
+    text = failure_text(serial_run, f"samples/unterminated.md:{continuation + 1}:")
+    assert "unterminated continuation" in text
+    assert serial_run.statuses("unterminated.md") == [
+        (heredoc, "fail"), (continuation, "fail"), (later, "pass")
+    ]
+    assert "timed out" not in serial_run.block("unterminated.md", heredoc)["reason"]
+
+
+def test_fences_inside_markdown_html_blocks_run(serial_run: InnerRun) -> None:
+    details, div = line_of("details-fence.md", "{.bash}"), line_of("details-fence.md", "{.console}")
+    assert serial_run.statuses("details-fence.md") == [(details, "pass"), (div, "pass")]
+
+
+def test_an_unclosed_fence_fails_at_its_opening_line(serial_run: InnerRun) -> None:
+    text = failure_text(serial_run, "samples/unclosed-fence.md:3:")
+    assert "fence opened here is never closed (no closing ```)" in text
+    assert serial_run.statuses("unclosed-fence.md") == [(3, "fail")]

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from docproof import PageWorld, Sandbox
 
-PID_FILE = Path(__file__).parent / "service.pid"
 STARTS = {
     # A stand-in service: a background process the session started, and a variable.
-    "served": f'sleep 600 & echo $! > {PID_FILE}; export SERVICE=up',
+    "served": 'sleep 612.5 & SERVICE_PID=$!; export SERVICE=up',
     "broken": 'echo the service would not start; false',
 }
 
@@ -25,7 +24,9 @@ STARTS = {
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
     return PageWorld(session_start=STARTS[world], tools={"counter": "2.1"})
 '''
-PAGE = "---\nworld: {world}\n---\n# Page\n\n```{{.console}}\n$ echo $SERVICE\nup\n```\n"
+PAGE = ("---\nworld: {world}\n---\n# Page\n\n```{{.console}}\n"
+        "$ kill -0 $SERVICE_PID && echo $SERVICE\nup\n```\n")
+SERVICE = b"sleep\x00612.5\x00"
 
 
 def run(root: Path, world: str) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
@@ -49,9 +50,16 @@ def test_the_session_start_runs_before_the_first_block_and_ends_with_the_page(
     assert isinstance(blocks, list)
     assert [(b["status"], b["tools"]) for b in blocks] == [("pass", {"counter": "2.1"})]
     assert report["summary"]["tools"] == {"counter": ["2.1"]}  # type: ignore[index]
-    # The service ended with the page's session (gone, or a zombie awaiting its reaper).
-    stat = Path(f"/proc/{int((tmp_path / 'service.pid').read_text())}/stat")
-    assert not stat.exists() or stat.read_text().split()[2] == "Z"
+    # The service was alive during the block and ended with the page: no process of the
+    # machine runs it any more (the page's PID namespace is visible from here).
+    assert not [p for p in Path("/proc").glob("[0-9]*") if _cmdline(p) == SERVICE]
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:  # the process ended while we looked
+        return b""
 
 
 def test_a_failing_session_start_fails_the_blocks_with_its_output(tmp_path: Path) -> None:

@@ -1,11 +1,13 @@
 """A world lives in one directory and can be reopened by another process."""
 
+import fcntl
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from podsim import persistence
 from podsim.errors import WorldError
 from podsim.world import STATE_FILE, World
 
@@ -67,3 +69,33 @@ def test_same_seed_same_world(tmp_path: Path) -> None:
     b = World.create(tmp_path / "b", seed=7)
     assert a.pod().name == b.pod().name
     assert a.origin.tip() == b.origin.tip()
+
+
+def test_a_save_racing_open_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process saves right after `open` read the state: the old race lost that save."""
+    world = World.create(tmp_path / "w")
+    other = World.open(world.root)
+    real_load = persistence.load
+    raced: list[bool] = []
+
+    def load_then_race(root: Path) -> persistence.Saved:
+        saved = real_load(root)
+        with (root / "world.lock").open("a") as probe:
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return saved  # open holds the lock: the other writer has to wait its turn
+        if not raced:
+            raced.append(True)
+            other.oom_kill()  # lands between open's read and its stamp
+        return saved
+
+    monkeypatch.setattr(persistence, "load", load_then_race)
+    opened = World.open(world.root)
+    monkeypatch.setattr(persistence, "load", real_load)
+    if not raced:
+        other.oom_kill()  # the other writer's turn, once open let go of the lock
+    opened.advance(30)
+    reread = World.open(world.root)
+    assert reread.pod().container.restart_count == 1
+    assert reread.now == 30.0

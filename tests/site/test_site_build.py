@@ -146,3 +146,16 @@ def test_claims_index_opens_with_totals_and_groups_claims_by_page(project: SiteP
     # Each claim: its id coloured by status, its sentence, and a link to it on its page.
     assert 'class="docproof-claim-status-pass" id="sample.retried"' in claims
     assert 'href="../specs/behaviors/sample/#claim-sample.lost-on-pod-delete"' in claims
+
+
+def test_a_report_of_an_unfinished_run_shows_as_incomplete(tmp_path: Path) -> None:
+    project = SiteProject.sample(tmp_path)
+    report = project.root / ".docproof" / "report.json"
+    unfinished = json.loads(report.read_text())
+    unfinished["summary"].update(complete=False, incomplete_reason="interrupted after 3 blocks")
+    report.write_text(json.dumps(unfinished))
+    _built(project)
+    assert "<strong>Incomplete verification</strong> (interrupted after 3 blocks)" in (
+        project.html(_url(SPEC))
+    )
+    assert "Incomplete verification</strong> (interrupted after 3 blocks)" in project.html("claims")

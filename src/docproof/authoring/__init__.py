@@ -17,6 +17,7 @@ from docproof.authoring.options import (
     parse_fence_info,
 )
 from docproof.authoring.page import (
+    FRONT_MATTER_KEYS,
     NO_WORLD,
     Block,
     HiddenFenceError,
@@ -30,6 +31,7 @@ from docproof.console import Command, ConsoleSyntaxError, parse_console
 __all__ = [
     "DEFAULT_TIMEOUT_S",
     "EXECUTABLE",
+    "FRONT_MATTER_KEYS",
     "ILLUSTRATION",
     "NO_WORLD",
     "Block",

@@ -6,6 +6,7 @@ verification report, the runner and the site's badges share.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,13 @@ from docproof.authoring.options import FenceOptions, OptionError, parse_fence_in
 from docproof.errors import PageError
 
 NO_WORLD = "none"
+# Front-matter keys a page may use: docproof's own, mkdocs-macros' and mkdocs' page meta.
+FRONT_MATTER_KEYS = ("world", "render_macros", "title", "description", "template", "hide",
+                     "status", "tags", "search")
+# An opening tag with a ``markdown`` attribute: md_in_html renders its content as Markdown.
+_MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][\w-]*[^>]*\smarkdown(?:\s*=\s*[\"']?\w*[\"']?)?[\s/>]")
+# Lines that are HTML (a tag, or an element on one line such as <summary>..</summary>).
+_TAG_LINE = re.compile(r"^\s*</?[A-Za-z].*>\s*$")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 
 
@@ -60,7 +68,16 @@ class Page:
 
 def read_page(path: Path, display: Path | None = None) -> Page:
     """Parse the file ``path``; ``display`` names it in messages (usually rootdir-relative)."""
-    return parse_page(path.read_text(encoding="utf-8"), display or path)
+    shown = display or path
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        message = f"page is not UTF-8 (byte 0x{byte:02x} on this line)"
+        raise PageError(shown, line, message) from None
+    return parse_page(text, shown)
 
 
 def parse_page(text: str, shown: Path) -> Page:
@@ -73,10 +90,23 @@ def parse_page(text: str, shown: Path) -> Page:
 
 
 def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]:
-    """Every fenced block of ``text`` in line order; the first ``front_len`` lines are not read."""
+    """Every fenced block of ``text`` in line order; the first ``front_len`` lines are not read.
+
+    Blocks are found as the site renders them: top level, and inside HTML blocks that carry
+    a ``markdown`` attribute (``md_in_html``), e.g. ``<details markdown>``.
+    """
     lines = text.splitlines()
     body_lines = [""] * front_len + lines[front_len:]
-    tokens = MarkdownIt("commonmark").parse("\n".join(body_lines) + "\n")
+    blocks, covered = _markdown_blocks(shown, lines, body_lines)
+    blocks.extend(_hidden_blocks(shown, body_lines, covered))
+    return tuple(sorted(blocks, key=lambda b: b.line))
+
+
+def _markdown_blocks(
+    shown: Path, lines: list[str], visible: list[str]
+) -> tuple[list[Block], set[int]]:
+    # Fences Markdown sees in ``visible`` (``lines`` with what is not read blanked out).
+    tokens = MarkdownIt("commonmark").parse("\n".join(visible) + "\n")
     covered: set[int] = set()
     blocks: list[Block] = []
     for token in tokens:
@@ -88,8 +118,14 @@ def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]
             blocks.append(_seen_block(shown, lines, token.info, token.content, start, end))
         elif token.type == "html_block":
             covered.update(range(start, end))
-    blocks.extend(_hidden_blocks(shown, body_lines, covered))
-    return tuple(sorted(blocks, key=lambda b: b.line))
+            if _MARKDOWN_IN_HTML.search(token.content):
+                inner = [
+                    line if start <= index < end and not _TAG_LINE.match(line) else ""
+                    for index, line in enumerate(visible)
+                ]
+                found, _ = _markdown_blocks(shown, lines, inner)
+                blocks.extend(found)
+    return blocks, covered
 
 
 def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
@@ -107,10 +143,27 @@ def _front_matter(lines: list[str], shown: Path) -> tuple[str, int]:
         raise PageError(shown, 1, f"front matter is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise PageError(shown, 1, "front matter must be a mapping, e.g. 'world: fresh'")
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            raise PageError(shown, _key_line(lines[:index], str(key)), _unknown_key(str(key)))
     world = data.get("world", NO_WORLD)
     if not isinstance(world, str) or not world.strip():
         raise PageError(shown, 1, f"front matter 'world' must be a name, got {world!r}")
     return world.strip(), index + 1
+
+
+def _key_line(front: list[str], key: str) -> int:
+    # The 1-based line where ``key:`` starts in the front matter (1 if it cannot be found).
+    for number, line in enumerate(front, 1):
+        if line.startswith(f"{key}:") or line.startswith(f"'{key}'") or line.startswith(f'"{key}"'):
+            return number
+    return 1
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)}){hint}"
 
 
 def _seen_block(shown: Path, lines: list[str], info: str, body: str, start: int, end: int) -> Block:
@@ -122,6 +175,14 @@ def _seen_block(shown: Path, lines: list[str], info: str, body: str, start: int,
         error = None
     except OptionError as exc:
         options, error = None, exc
+    closer = _FENCE.match(lines[end - 1]) if end - 1 > start else None
+    closed = closer is not None and closer.group("marks").startswith(marker)
+    if not closed or (closer is not None and closer.group("info").strip()):
+        options = None
+        error = OptionError(
+            f"fence opened here is never closed (no closing {marker}): "
+            "it would swallow the rest of the page"
+        )
     return Block(shown, start + 1, info.strip(), body, indent, end, options, error, marker)
 
 

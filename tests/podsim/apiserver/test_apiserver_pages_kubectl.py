@@ -1,9 +1,11 @@
 """Which kubectl the pages run (root conftest.py): the pinned one, another by setting, and
 a clear stop when it cannot run here."""
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from podsim.apiserver import kubectl_binary
@@ -22,15 +24,24 @@ def run_page(env_extra: dict[str, str], home: Path) -> subprocess.CompletedProce
 
 
 def test_the_setting_picks_the_kubectl_every_page_command_runs(tmp_path: Path) -> None:
-    calls = tmp_path / "calls.log"
-    other = tmp_path / "kubectl"
-    other.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {kubectl_binary()} "$@"\n')
-    other.chmod(0o755)
-    done = run_page({"DOCPROOF_KUBECTL": str(other)}, tmp_path)
+    # Pages run in a sandbox whose /tmp is private, so the stand-in lives under the
+    # project's (gitignored) .docproof/, which the sandbox shows read-only.
+    with tempfile.TemporaryDirectory(dir=REPO / ".docproof") as scratch:
+        other = Path(scratch) / "kubectl"
+        # The pinned kubectl under another version: every block records the version the
+        # page's kubectl reports, and passes only if the stand-in runs the commands.
+        other.write_text(
+            "#!/bin/sh\n"
+            'if [ "$*" = "version --client -o json" ]; then\n'
+            '  echo \'{"clientVersion": {"gitVersion": "v9.9.9"}}\'; exit 0\n'
+            "fi\n"
+            f'exec {kubectl_binary()} "$@"\n')
+        other.chmod(0o755)
+        done = run_page({"DOCPROOF_KUBECTL": str(other)}, tmp_path)
     assert done.returncode == 0, done.stdout
-    logged = calls.read_text().splitlines()
-    assert logged[0] == "version --client -o json"  # the probe, then the page's commands
-    assert "-n codeforphilly get pods" in logged
+    report = json.loads((tmp_path / "report.json").read_text())
+    kubectl_blocks = [b for b in report["blocks"] if b["lang"] == "console"]
+    assert kubectl_blocks and {b["tools"].get("kubectl") for b in kubectl_blocks} == {"9.9.9"}
 
 
 def test_a_kubectl_that_cannot_run_stops_the_run_in_one_line(tmp_path: Path) -> None:

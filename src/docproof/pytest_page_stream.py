@@ -1,0 +1,70 @@
+"""Inside a page sandbox: the inner session streams each block's start and result outward.
+
+Registered when pytest runs with ``--docproof-page-stream FD`` (``page_process`` starts it
+so). One JSON line per event; the outer session's items take their outcome from these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Generator
+from typing import IO, Any
+
+import pytest
+
+from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED
+
+_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+
+
+class PageStream:
+    """Session plugin of the inner session: writes ``start`` and ``result`` events."""
+
+    def __init__(self, fd: int) -> None:
+        os.set_inheritable(fd, False)  # blocks' own processes must not write to it
+        self._out: IO[str] = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+        self._phases: dict[str, list[pytest.TestReport]] = {}
+
+    def _emit(self, **event: Any) -> None:
+        self._out.write(json.dumps(event) + "\n")
+        self._out.flush()
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        line = _line(item.user_properties)
+        if line is not None:
+            self._emit(event="start", line=line)
+        return (yield)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self._phases.setdefault(report.nodeid, []).append(report)
+        if report.when != "teardown":
+            return
+        phases = self._phases.pop(report.nodeid)
+        line = _line(report.user_properties)
+        if line is None:
+            return
+        worst = max(phases, key=lambda phase: _RANK[phase.outcome])
+        text = worst.longreprtext
+        if worst.skipped and isinstance(worst.longrepr, tuple):
+            text = str(worst.longrepr[2]).removeprefix("Skipped: ")
+        props = dict(report.user_properties)
+        updated, tools = props.get(UPDATED), props.get(TOOLS)
+        self._emit(
+            event="result",
+            line=line,
+            status=worst.outcome,
+            duration=sum(phase.duration for phase in phases),
+            text=text,
+            updated=json.loads(str(updated)) if updated else [],
+            tools=json.loads(str(tools)) if tools else {},
+        )
+
+    def pytest_unconfigure(self) -> None:
+        self._out.close()
+
+
+def _line(properties: list[tuple[str, object]]) -> int | None:
+    fields = dict(properties).get(PROPERTY)
+    return int(json.loads(str(fields))["line"]) if fields else None
