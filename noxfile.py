@@ -97,8 +97,7 @@ def lint(session: nox.Session) -> None:
 def _lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("mypy")
-    session.run("mypy", "--strict", "hooks", "scripts/vendor_mermaid.py", "scripts/bench_site.py",
-                "scripts/screenshots.py")
+    session.run("mypy", "--strict", "hooks", *sorted(str(p) for p in Path("scripts").glob("*.py")))
 
 
 @nox.session(python=PYTHON)
