@@ -70,7 +70,7 @@ def stranded_on_pod(world: World) -> None:
     _edit_same_record_on_origin(world)
     world.origin.restrict_branch_creation(True)
     world.crash()
-    world.advance(10)
+    world.wait_until_serving()  # the restart's reconcile escapes; the pod serves again
     world.origin.restrict_branch_creation(False)  # lifted later; nothing retries that push
     # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
     world.origin.advance(world.utc(), "notes/importer.md", "imported\n", "Import batch")
