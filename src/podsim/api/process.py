@@ -147,6 +147,8 @@ class ApiProcess:
     ) -> dict[str, Any]:
         """POST /api/_internal/reload-data (authorised): {"status": code, "body": {...}}."""
         ctx = self._context(container)
+        if ctx.state.get("phase") != "listening":
+            raise NotListening(container.hostname, ctx.state.get("phase"))
         target = branch or ctx.config.branch
         if not target:
             return {"status": 400, "body": {"error": "no branch given or configured"}}

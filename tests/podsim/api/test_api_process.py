@@ -211,6 +211,8 @@ def test_the_process_tells_the_container_only_once_it_listens(rig: Rig) -> None:
     assert rig.listening_at is None
     with pytest.raises(NotListening, match="connection refused"):
         rig.write("bo", "w-1")
+    with pytest.raises(NotListening, match="connection refused"):
+        rig.process.hot_reload(rig.container())  # the webhook meets a closed port too
     rig.run(5)
     assert rig.listening_at == 5.0
     assert rig.write("bo", "w-1") == rig.tip(rig.pod)
