@@ -91,7 +91,7 @@ class Kubelet:
         ctx = self.context(pod)  # one environment for the entrypoint and the process
         code, output = self._run_entrypoint(pod, ctx)
         c.logs.extend(output)
-        took = entrypoint_s(output, ctx.env.get("GIT_SSH_COMMAND"))
+        took = entrypoint_s(output, code, ctx.env.get("GIT_SSH_COMMAND"))
         if took > 0:  # the clone's git work is done; its virtual time passes before the exec
             self.rt.clock.schedule(took, "kubelet.exec", pod=pod.name, instance=c.instance,
                                    code=code)
@@ -99,8 +99,8 @@ class Kubelet:
         self._exec(pod, code)
 
     def _exec(self, pod: Pod, entrypoint_code: int) -> None:
-        """The entrypoint ended: it failed, or it exec'd node (the process boots)."""
-        c = pod.container
+        """The entrypoint ended: it failed, or it exec'd node (the process boots). The pod
+        is not ready until the process says it listens (`_listening`)."""
         if entrypoint_code != 0:
             self._exited(pod, "Error", entrypoint_code)
             return
@@ -108,9 +108,20 @@ class Kubelet:
             self.rt.process.boot(self.context(pod))
         except BootFailure as failure:
             self._exited(pod, "Error", failure.exit_code)
+
+    def _listening(self, pod: Pod) -> None:
+        """The process listens: the pod turns ready at the first readiness probe from now
+        (probes run initialDelaySeconds after the container started, then every
+        periodSeconds; one success is enough). Without a probe it is ready at once."""
+        c, probe, now = pod.container, self.rt.manifest.readiness, self.rt.clock.now
+        if c.state != "running" or c.started_at is None:
             return
-        probe = self.rt.manifest.readiness
-        c.ready_at = self.rt.clock.now + (probe.initial_delay_s if probe else 0.0)
+        if probe is None:
+            c.ready_at = now
+            return
+        first = c.started_at + probe.initial_delay_s
+        periods = max(math.ceil((now - first) / probe.period_s), 0)
+        c.ready_at = first + periods * probe.period_s
 
     def container_env(self, pod: Pod, mounts: Mounts) -> dict[str, str]:
         """The manifest's env, with container paths mapped into the world directory."""
@@ -136,6 +147,7 @@ class Kubelet:
             clock=self.rt.clock,
             trace=self.rt.trace,
             schedule_hook=schedule,
+            listening_hook=lambda: self._listening(pod),
             state=c.process,
             logs=c.logs,
             hostname=pod.name,

@@ -13,8 +13,9 @@ Layering. Imports in `podsim` point downwards only:
 The runtime knows a process only through `Process`: it hands each container instance a
 `ContainerContext` (environment, clock, trace, timers, logs, process state, hostname and
 its volumes as `Mounts`) and applies what the process answers: `BootFailure` on boot, an
-`Exit` on SIGTERM. What the environment means (CFP_* variables, where the data lives) is
-the process's business. `Mounts` is the one mapping between container paths and the world
+`Exit` on SIGTERM, and `listening()` once it serves (readiness probes pass from then on).
+What the environment means (CFP_* variables, where the data lives) is the process's
+business. `Mounts` is the one mapping between container paths and the world
 directory, used by the kubelet (environment, entrypoint output, logs) and by `kubectl exec`.
 """
 
@@ -135,6 +136,8 @@ class ContainerContext:
     trace: Trace
     # Routes a timer back to the process; the runtime drops it if the container is gone.
     schedule_hook: Callable[[float, str, dict[str, Any]], None]
+    # Tells the runtime the process listens: its readiness probes pass from now on.
+    listening_hook: Callable[[], None]
     state: dict[str, Any] = field(default_factory=dict)  # JSON-able, saved with the world
     logs: list[str] = field(default_factory=list)
     hostname: str = "pod"
@@ -152,6 +155,10 @@ class ContainerContext:
 
     def record(self, kind: str, detail: str = "", **data: Any) -> None:
         self.trace.record(self.clock.now, kind, detail, **data)
+
+    def listening(self) -> None:
+        """The process accepts connections now (its HTTP server called `listen`)."""
+        self.listening_hook()
 
     def write_log(self, line: str) -> None:
         """One line on the container's stdout, with paths as the container sees them."""

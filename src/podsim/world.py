@@ -197,29 +197,63 @@ class World:
             self._run(self._rt.clock.now + seconds)
 
     def run_until(self, done: Callable[["World"], bool], limit_s: float = 86_400.0) -> float:
-        """Process events until `done(world)` holds; returns the virtual time it took."""
+        """Process events until `done(world)` holds; returns the virtual time it took.
+
+        Besides events, time stops where a pod turns ready (its first readiness probe
+        after its process listens), so a condition on readiness holds from that moment."""
         with self.transaction():
             start, deadline = self._rt.clock.now, self._rt.clock.now + limit_s
             self._cluster.kubelet.secrets.notice_changes()
             while not done(self):
-                event = self._rt.clock.next_due(deadline)
-                if event is None:
+                if not self._step(deadline):
                     raise WorldError(f"condition not reached within {limit_s:g} virtual seconds")
-                self._cluster.handle(event)
             return self._rt.clock.now - start
 
+    def wait_until_serving(self, pod: str | None = None, limit_s: float = 3600.0) -> float:
+        """Let virtual time pass until the named pod (default: any pod of the deployment)
+        answers requests: Running, not terminating, its process listening and seen ready
+        by a readiness probe. Returns the virtual seconds waited (0 if it already serves);
+        WorldError if that does not happen within `limit_s`."""
+        def serving(world: "World") -> bool:
+            now, pods = world._rt.clock.now, world._rt.state.pods
+            if pod is not None:
+                return _serving(world.pod(pod), now)
+            return any(_serving(p, now) for p in pods)
+        return self.run_until(serving, limit_s)
+
+    def _step(self, deadline: float) -> bool:
+        """Move to the next moment something changes before `deadline`: handle the next
+        event, or stop where a pod turns ready first. False when nothing is due."""
+        now = self._rt.clock.now
+        pending = self._rt.clock.pending()
+        ready = [t for p in self._rt.state.pods
+                 if p.container.state == "running" and (t := p.container.ready_at) is not None
+                 and now < t <= deadline]
+        if ready and (not pending or min(ready) < pending[0].t):
+            self._rt.clock.move_to(min(ready))
+            return True
+        event = self._rt.clock.next_due(deadline)
+        if event is None:
+            return False
+        self._cluster.handle(event)
+        return True
+
     def _run_first_boot(self) -> None:
-        """Process events until no container is still booting: a new world starts served.
+        """Let time pass until a pod serves, or until no container is booting any more (a
+        first boot that fails is left as it is): a new world starts served.
 
         Boot takes virtual time (podsim.durations); without this a page's first write would
         meet a process that is not listening yet."""
         def booting() -> bool:
+            now = self._rt.clock.now
             return any(p.container.state == "running" and (
                 p.container.process.get("phase") == "booting"
+                or (p.container.ready_at or 0.0) > now
                 or self._rt.clock.pending("kubelet.exec", pod=p.name))
                 for p in self._rt.state.pods)
-        while booting() and (event := self._rt.clock.next_due(float("inf"))) is not None:
-            self._cluster.handle(event)
+        while booting() and not any(_serving(p, self._rt.clock.now) for p in self._rt.state.pods):
+            if not self._step(float("inf")):
+                return
 
     def _run(self, until: float) -> None:
         # A Secret changed from outside (origin's key rotation) starts its way to the pods.
@@ -295,8 +329,9 @@ class World:
     ) -> str:
         """One API request that changes a record; returns the write's id once acknowledged.
 
-        It reaches the current (or named) pod directly, readiness aside (pages write right
-        after a start); the process itself refuses when it is not listening."""
+        It reaches the current (or named) pod directly, readiness aside; the process refuses
+        it as a closed port would (`NotListening`) while it boots. After a restart, wait with
+        `wait_until_serving()` first."""
         with self.transaction():
             pod_ = self.pod(pod)
             number = self._rt.state.next_number("writes")

@@ -27,7 +27,7 @@ def test_editing_the_restart_count_fails_the_page(tmp_path: Path) -> None:
     code, output, report = run(tmp_path, page)
     assert code == 1
     assert "oom-kill.md:15: output of `kubectl -n codeforphilly-rewrite-sandbox get pods`" in output
-    assert "+codeforphilly-pg8lx8gnfb-6z8t7   0/1     Running   1 (0s ago)   0s" in output
+    assert "+codeforphilly-pg8lx8gnfb-6z8t7   0/1     Running   1 (0s ago)   35s" in output
     assert [b["status"] for b in report["blocks"]] == ["pass", "fail"]
 
 

@@ -69,7 +69,7 @@ def test_the_refresh_delay_is_a_setting_saved_with_the_world(tmp_path: Path) -> 
     write = world.write()
     world.advance(16)
     world.origin.rotate_deploy_key()
-    world.advance(20)  # refreshed 5 s after the rotation; the next retry gets through
+    world.advance(22)  # refreshed 5 s after the rotation; the retry 36 s in gets through
     assert World.open(tmp_path / "w").state.settings.secret_refresh_s == 5
     assert world.fates()[write] == "origin"
     with pytest.raises(WorldError, match="secret_refresh_s must be >= 0"):
@@ -123,7 +123,8 @@ def test_heap_abort_is_a_crash_not_an_oom_kill(tmp_path: Path) -> None:
 
 
 # -- nodes ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("grace", "replaced_at"), [(None, 340.0), (50.0, 350.0)])
+# The world starts served 35 s in; the node fails then: grace, then 300 s of toleration.
+@pytest.mark.parametrize(("grace", "replaced_at"), [(None, 375.0), (50.0, 385.0)])
 def test_node_monitor_grace_is_a_cluster_setting(tmp_path: Path, grace: float | None,
                                                  replaced_at: float) -> None:
     world = World.create(tmp_path / "w", node_monitor_grace_s=grace)
@@ -153,9 +154,14 @@ def test_rolling_update_surges_one_pod_and_removes_the_old_one_once_the_new_is_r
     assert world.serving_pod().name == old  # the new pod is not ready yet
     old_data, new_data = world.data_dir(world.pod(old)), world.data_dir(world.pod(new))
     assert old_data != new_data and (old_data / "objects").is_dir()  # two clones, two writers
-    world.advance(9.9)
+    world.run_until(lambda w: w.pod(new).container.process.get("phase") == "listening")
+    assert not world.pod(old).terminating  # listening is not ready yet
+    ready_at = world.pod(new).container.ready_at
+    assert ready_at is not None and ready_at > world.now
+    assert ready_at == world.pod(new).container.started_at + 35  # probes at 10 s + 5 s steps
+    world.advance(ready_at - world.now - 0.1)
     assert not world.pod(old).terminating
-    world.advance(0.1)  # readiness: 10 s after the start
+    world.advance(0.1)  # ready at the first readiness probe after it listens
     assert world.serving_pod().name == new
     assert old not in [p.name for p in world.pods()] and not old_data.exists()
 
@@ -173,13 +179,13 @@ def test_rolling_update_bounds_come_from_the_manifest(tmp_path: Path) -> None:
 
 # -- liveness timeouts ----------------------------------------------------------------------
 def test_a_probe_answered_after_its_timeout_fails(tmp_path: Path) -> None:
-    world = World.create(tmp_path / "w")
+    world = World.create(tmp_path / "w")  # served 35 s after the container started
     world.advance(5)
     world.respond_slowly(6)  # liveness timeoutSeconds is 5
     write = world.write()
     world.advance(2)
     assert world.fates()[write] == "origin"  # slow, not hung: its timers still run
-    world.advance(117)  # probes at 60, 90 and 120 s each fail 5 s after they start
+    world.advance(82)  # probes at 60, 90 and 120 s each fail 5 s after they start
     assert world.pod().container.restart_count == 0
     world.advance(1)
     assert world.pod().container.restart_count == 1

@@ -76,12 +76,12 @@ def test_oom_kill_restarts_the_container_in_the_same_pod_and_keeps_the_volume(wo
 
 
 def test_liveness_failure_restarts_after_three_failed_probes(world: World) -> None:
-    world.advance(5)
+    world.advance(5)  # the world starts served 35 s after the container started
     data = mark_local_commit(world)
     world.hang()
     # Probes at 60, 90 and 120 s after the start fail, each when its 5 s timeout runs out;
     # the third failure (at 125 s) restarts it.
-    world.advance(119)
+    world.advance(84)
     assert world.pod().container.restart_count == 0
     world.advance(1)
     pod = world.pod()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from podsim.durations import PLUGIN_TIMEOUT_S, Durations
 from podsim.scenarios import SCENARIOS, run_scenario
 from podsim.scenarios.export import ScenarioExport
 
@@ -56,8 +57,10 @@ def test_boot_brownout_crash_loops_through_the_plugin_timeout(tmp_path: Path) ->
     world = run_scenario("boot-brownout", tmp_path / "world").world
     timeouts = world.trace.of_kind("api.plugin-timeout")
     starts = [e.t for e in world.trace.of_kind("container.start")][1:]  # restarts only
-    # Each restart during the brownout hangs in reconcile's fetch and dies 30 s later.
-    assert [t.t for t in timeouts] == [t + 30 for t in starts[: len(timeouts)]]
+    # Each restart during the brownout opens the store (no clone: the volume has it), hangs
+    # in reconcile's fetch and dies 30 s after that plugin began.
+    began = [t + Durations().store_open_s for t in starts[: len(timeouts)]]
+    assert [t.t for t in timeouts] == [t + PLUGIN_TIMEOUT_S for t in began]
     assert len(timeouts) >= 4 and all(t.data["plugin"] == "reconcile" for t in timeouts)
     assert [e.data["delay_s"] for e in world.trace.of_kind("container.backoff")][:4] == [
         10, 20, 40, 80]

@@ -54,7 +54,8 @@ def test_command_output_bytes_follow_the_same_rule() -> None:
 
 def test_container_logs_show_container_paths() -> None:
     logs: list[str] = []
-    ctx = ContainerContext({}, MOUNTS, Clock(), Trace(), lambda *_: None, logs=logs)
+    ctx = ContainerContext({}, MOUNTS, Clock(), Trace(), lambda *_: None, lambda: None,
+                           logs=logs)
     ctx.write_log(f'{{"gitDir":"{HOST}/u1-data"}}')
     assert logs == ['{"gitDir":"/app/data"}']
 
@@ -79,11 +80,12 @@ def test_the_kubelet_applies_the_process_s_exit(
     tmp_path: Path, answer: Exit, reason: str, code: int
 ) -> None:
     world = World.create(tmp_path / "w", process=ExitsWith(answer))
+    deleted_at = world.now
     world.delete_pod()
     world.advance(60)
     (exited,) = world.trace.of_kind("container.exit")
     assert (exited.data["reason"], exited.data["exit_code"]) == (reason, code)
-    assert exited.t == min(answer.after_s, world.manifest.grace_s)
+    assert exited.t == deleted_at + min(answer.after_s, world.manifest.grace_s)
 
 
 @pytest.mark.parametrize(("handler", "code"), [(False, 143), (True, 0)])

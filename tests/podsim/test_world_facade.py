@@ -8,15 +8,14 @@ from typing import Any
 import pytest
 
 from podsim import persistence
+from podsim.api.errors import NotListening
+from podsim.clock import DEFAULT_EPOCH
 from podsim.errors import WorldError
 from podsim.world import World
 
-READY_AFTER_S = 30.0  # past the readiness probe's initial delay
-
 
 def _ready_pair(tmp_path: Path) -> tuple[World, World]:
-    first = World.create(tmp_path / "w")
-    first.advance(READY_AFTER_S)
+    first = World.create(tmp_path / "w")  # a new world starts served
     return first, World.open(first.root)
 
 
@@ -29,7 +28,7 @@ def _offline_write(world: World) -> None:
 
 def _replace_pod(world: World) -> None:
     world.delete_pod()
-    world.advance(READY_AFTER_S)
+    world.wait_until_serving()
 
 
 # read name -> (what the second handle changes, how the first handle reads it)
@@ -88,17 +87,18 @@ def test_every_read_reloads_once_after_another_handle_saved(
 
 def test_utc_is_the_epoch_plus_virtual_time(tmp_path: Path) -> None:
     world = World.create(tmp_path / "w")
-    start = world.utc()
+    start, booted = world.utc(), world.now
     world.advance(90)
     assert (world.utc() - start).total_seconds() == 90
-    assert world.utc(0) == start
+    assert world.utc(booted) == start
+    assert world.utc(0) == DEFAULT_EPOCH
 
 
 def test_serving_pod_refuses_a_crash_looping_pod_naming_its_state(tmp_path: Path) -> None:
     world = World.create(tmp_path / "w")
     world.origin.set_network(False)
     world.delete_pod()  # the replacement cannot clone: it crash-loops
-    world.advance(60)
+    world.advance(20)
     looping = world.pod()  # the deployment's current pod, ready or not
     assert looping.container.reason == "CrashLoopBackOff"
     with pytest.raises(WorldError) as refused:
@@ -109,12 +109,26 @@ def test_serving_pod_refuses_a_crash_looping_pod_naming_its_state(tmp_path: Path
         in message
 
 
-def test_serving_pod_waits_for_readiness(tmp_path: Path) -> None:
+def test_a_new_world_starts_served_once_its_first_boot_is_ready(tmp_path: Path) -> None:
     world = World.create(tmp_path / "w")
+    (listening,) = world.trace.of_kind("api.listening")
+    assert listening.t == pytest.approx(31.54)  # clone 10 s, store, reconcile, load 20 s
+    assert world.now == 35.0  # the first readiness probe after it: 10 s, then every 5 s
+    assert world.serving_pod() == world.pod()
+
+
+def test_serving_pod_waits_for_the_process_to_listen(tmp_path: Path) -> None:
+    world = World.create(tmp_path / "w")
+    world.crash()  # restarts at once; the clone is kept, boot takes its steps again
+    world.advance(15)  # past the probe's initial delay, but the in-memory load runs
     with pytest.raises(WorldError, match="container running, not ready"):
         world.serving_pod()
-    world.advance(READY_AFTER_S)
+    with pytest.raises(NotListening, match="connection refused"):
+        world.write()
+    assert world.wait_until_serving() == 10.0  # listens at 21.54 s: the probe at 25 s
     assert world.serving_pod() == world.pod()
+    assert world.wait_until_serving() == 0.0
+    world.write()
 
 
 def test_the_api_settings_live_with_the_world_not_in_the_cluster_state(tmp_path: Path) -> None:
@@ -133,3 +147,15 @@ def test_settings_and_a_process_together_are_refused(tmp_path: Path) -> None:
 
     with pytest.raises(WorldError, match="give git_version and sigterm_handler to the process"):
         World.create(tmp_path / "w", process=ApiProcess(), sigterm_handler=True)
+
+
+def test_a_pod_whose_boot_keeps_failing_is_never_ready(tmp_path: Path) -> None:
+    world = World.create(tmp_path / "w")
+    world.origin.set_fault("blackhole")  # each boot's fetch hangs past pluginTimeout
+    world.crash()
+    for _ in range(120):  # probes at 10 s and every 5 s after each start all fail
+        world.advance(1)
+        assert world.pod().container.ready_at is None
+    assert len(world.trace.of_kind("api.plugin-timeout")) >= 2
+    with pytest.raises(WorldError, match="not ready"):
+        world.serving_pod()

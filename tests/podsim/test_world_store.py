@@ -30,8 +30,8 @@ def test_another_process_reads_and_changes_the_same_world(tmp_path: Path) -> Non
     assert seen == name
     # The first process's handle sees the other process's fault on its next operation.
     assert world.pod().container.restart_count == 1
-    world.advance(30)
-    assert run_python(f"from podsim.world import World; print(World.open({root!r}).now)") == "30.0"
+    world.advance(30)  # from 35 s, where the new world's pod turned ready
+    assert run_python(f"from podsim.world import World; print(World.open({root!r}).now)") == "65.0"
 
 
 def test_reopened_world_keeps_pending_events(tmp_path: Path) -> None:

@@ -1,5 +1,17 @@
 """Errors the API process model raises, named after the production errors they stand for."""
 
+from podsim.errors import WorldError
+
+
+class NotListening(WorldError):
+    """A request reached the process before it listens (or after it stopped): in production
+    the connection is refused."""
+
+    def __init__(self, pod: str, phase: object) -> None:
+        super().__init__(f"{pod}: connection refused: the API is not serving yet "
+                         f"(phase {phase!r}); wait until it listens")
+        self.pod, self.phase = pod, phase
+
 
 class StoreError(Exception):
     """The data directory cannot be opened as a gitsheets store."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from podsim.api import boot_steps, push_daemon
 from podsim.api.context import ApiSettings, ProcessContext
-from podsim.api.errors import ReconcileError, StoreError
+from podsim.api.errors import NotListening, ReconcileError, StoreError
 from podsim.api.reconcile import fetch_phase_s, reconcile
 from podsim.api.store import StoreHead, open_store, write_record
 from podsim.seam import EXIT_SIGTERM, BootFailure, ContainerContext, Exit
@@ -95,6 +95,7 @@ class ApiProcess:
             store = ctx.state["store"]
             self._load(ctx, StoreHead(store["branch"], store["commit"], store["tree"]))
             ctx.state["phase"] = "listening"
+            ctx.container.listening()
             ctx.log("info", LISTEN_LINE)
             ctx.record("api.listening", LISTEN_LINE)
         else:
@@ -116,7 +117,7 @@ class ApiProcess:
         """One request write; the new commit (acknowledged), or None if nothing changed."""
         ctx = self._context(container)
         if ctx.state.get("phase") != "listening":
-            raise RuntimeError(f"the API is not serving (phase {ctx.state.get('phase')!r})")
+            raise NotListening(container.hostname, ctx.state.get("phase"))
         commit = write_record(ctx, sheet, record, write_id, user)
         if commit is not None:
             push_daemon.notify_commit(ctx, commit)  # the post-commit hook
@@ -146,6 +147,8 @@ class ApiProcess:
     ) -> dict[str, Any]:
         """POST /api/_internal/reload-data (authorised): {"status": code, "body": {...}}."""
         ctx = self._context(container)
+        if ctx.state.get("phase") != "listening":
+            raise NotListening(container.hostname, ctx.state.get("phase"))
         target = branch or ctx.config.branch
         if not target:
             return {"status": 400, "body": {"error": "no branch given or configured"}}

@@ -18,9 +18,10 @@ def rolling_update_two_writers(world: World) -> None:
     world.advance(5)
     world.rollout_restart()  # maxSurge 1, maxUnavailable 0: the new pod starts beside the old
     (new,) = [p.name for p in world.pods() if p.name != old]
-    world.write(pod=old)  # the old pod still serves, and pushes on top of the new one's clone
-    world.advance(10)  # the new pod is ready: only now is the old one terminated
-    world.write(pod=new)  # its clone predates the old pod's push: rejected non-fast-forward
+    world.advance(15)  # the new pod has cloned and reconciled; it loads until it listens
+    world.write(pod=old)  # the old pod still serves, and pushes on top of the new one's fetch
+    world.wait_until_serving(new)  # the new pod is ready: only now is the old one terminated
+    world.write(pod=new)  # its history predates the old pod's push: rejected non-fast-forward
     world.advance(60)
 
 

@@ -33,14 +33,14 @@ def non_fast_forward(world: World) -> None:
     world.write()
     world.advance(5)  # rejected non-fast-forward: terminal for the batch
     world.crash()  # a container restart runs reconcile, which replays the write
-    world.advance(10)
+    world.wait_until_serving()
 
 
 def diverged_conflict(world: World) -> None:
     world.write("people", {"slug": "ada-chen", "full_name": "Ada Chen (pod)"})
     _edit_same_record_on_origin(world)
     world.crash()
-    world.advance(10)
+    world.wait_until_serving()
 
 
 def conflict_push_fails(world: World) -> None:
@@ -48,7 +48,7 @@ def conflict_push_fails(world: World) -> None:
     _edit_same_record_on_origin(world)
     world.origin.restrict_branch_creation(True)  # the conflicts/* push will be refused
     world.crash()  # conflict-escaped, preserved LOCALLY only
-    world.advance(10)
+    world.wait_until_serving()
     world.delete_pod()  # ...and the pod's volume goes with it
     world.advance(60)
 
@@ -70,7 +70,7 @@ def stranded_on_pod(world: World) -> None:
     _edit_same_record_on_origin(world)
     world.origin.restrict_branch_creation(True)
     world.crash()
-    world.advance(10)
+    world.wait_until_serving()  # the restart's reconcile escapes; the pod serves again
     world.origin.restrict_branch_creation(False)  # lifted later; nothing retries that push
     # Then an importer lands on origin first, and the next write is rejected non-fast-forward.
     world.origin.advance(world.utc(), "notes/importer.md", "imported\n", "Import batch")
@@ -90,4 +90,4 @@ def conflict_local_only(world: World) -> None:
     _edit_same_record_on_origin(world)
     world.origin.restrict_branch_creation(True)  # the conflicts/* push will be refused
     world.crash()  # conflict-escaped, preserved LOCALLY only; the pod is still there
-    world.advance(10)
+    world.wait_until_serving()

@@ -18,12 +18,16 @@ import pytest
 from podsim.api.context import ApiSettings, ProcessContext
 from podsim.api.process import ApiProcess
 from podsim.clock import Clock
+from podsim.durations import Durations
 from podsim.gitenv import git_env
 from podsim.seam import BootFailure, ContainerContext, Mounts
 from podsim.seed import render_toml, sheet_config
 from podsim.trace import Trace
 
 BRANCH = "published"
+# The rig's tests time the push daemon and reconcile from a boot that takes no time, with a
+# half-second push; boot's own timing is tested with production's figures (`Durations()`).
+RIG_DURATIONS = Durations.instant(push_s=0.5)
 SEED_DATE = "@1786190400 +0000"  # 2026-08-07T12:00:00Z, a week before the clock's epoch
 
 
@@ -59,7 +63,9 @@ class Rig:
     state: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
     alive: bool = True
-    process: ApiProcess = field(default_factory=ApiProcess)
+    listening_at: float | None = None  # when the process told the container it listens
+    process: ApiProcess = field(
+        default_factory=lambda: ApiProcess(ApiSettings(durations=RIG_DURATIONS)))
 
     # -- process plumbing ------------------------------------------------------------
     def container(self) -> ContainerContext:
@@ -67,8 +73,12 @@ class Rig:
         def schedule(delay: float, kind: str, data: dict[str, Any]) -> None:
             self.clock.schedule(delay, "timer", timer=kind, data=data)
 
+        def listening() -> None:
+            self.listening_at = self.clock.now
+
         return ContainerContext(self.env, Mounts({"/app/data": self.pod}), self.clock,
-                                self.trace, schedule, self.state, self.logs, hostname="api-0")
+                                self.trace, schedule, listening, self.state, self.logs,
+                                hostname="api-0")
 
     def ctx(self) -> ProcessContext:
         """The API's own view (what its internal functions take)."""

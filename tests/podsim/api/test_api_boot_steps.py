@@ -23,7 +23,7 @@ def blackhole(rig: Rig, tmp_path: Path) -> None:
 
 
 def test_a_kill_during_the_fetch_leaves_the_repository_as_before(rig: Rig) -> None:
-    rig.configure(durations=Durations(fetch_s=2, push_s=1))
+    rig.configure(durations=Durations.instant(fetch_s=2, push_s=1))
     local = local_commit(rig)
     rig.process.boot(rig.container())
     rig.run(1.5)  # the store is open; reconcile's fetch is still on the wire
@@ -35,7 +35,7 @@ def test_a_kill_during_the_fetch_leaves_the_repository_as_before(rig: Rig) -> No
 
 
 def test_a_kill_after_reconcile_s_boundary_keeps_its_push(rig: Rig) -> None:
-    rig.configure(durations=Durations(fetch_s=2, push_s=1))
+    rig.configure(durations=Durations.instant(fetch_s=2, push_s=1))
     local = local_commit(rig)
     rig.process.boot(rig.container())
     rig.run(2.5)  # reconcile's git work ran at 2 s; its push is charged until 3 s
@@ -59,14 +59,14 @@ def test_a_blackholed_boot_fetch_outlives_the_plugin_timeout(rig: Rig, tmp_path:
 
 
 def test_a_slow_in_memory_load_times_out_the_services_plugin(rig: Rig) -> None:
-    rig.configure(durations=Durations(load_s=31))
+    rig.configure(durations=Durations.instant(load_s=31))
     with pytest.raises(BootFailure, match="'services'"):
         rig.boot()
     assert rig.clock.now == 30.0
 
 
 def test_a_plugin_that_finishes_in_time_leaves_no_timer_behind(rig: Rig) -> None:
-    rig.configure(durations=Durations(load_s=29.9))
+    rig.configure(durations=Durations.instant(load_s=29.9))
     rig.boot()
     assert rig.state["phase"] == "listening"
     assert [e.data["timer"] for e in rig.clock.pending()] == []

@@ -5,6 +5,7 @@ import json
 import pytest
 from apirig import BRANCH, Rig, git, ident
 
+from podsim.api.errors import NotListening
 from podsim.durations import Durations
 from podsim.seam import EXIT_SIGTERM, BootFailure, Exit
 
@@ -14,7 +15,7 @@ BOOT_LINES = ["data store opened", "data-repo in sync with remote", "data-repo r
 
 
 def test_boot_runs_in_production_plugin_order(rig: Rig) -> None:
-    rig.configure(durations=Durations(store_open_s=1, fetch_s=2, load_s=5))
+    rig.configure(durations=Durations.instant(store_open_s=1, fetch_s=2, load_s=5))
     rig.boot()
     assert rig.log_msgs() == BOOT_LINES
     assert json.loads(rig.logs[2])["outcome"] == "in-sync"
@@ -25,7 +26,7 @@ def test_boot_runs_in_production_plugin_order(rig: Rig) -> None:
 
 
 def test_the_backlog_check_is_scheduled_before_the_in_memory_load(rig: Rig) -> None:
-    rig.configure(durations=Durations(load_s=5))
+    rig.configure(durations=Durations.instant(load_s=5))
     rig.process.boot(rig.container())
     rig.run(0)  # store and reconcile end at 0; the daemon starts, services load until 5
     assert rig.state["phase"] == "booting"
@@ -59,7 +60,7 @@ def test_a_non_bare_data_dir_fails_boot(rig: Rig) -> None:
     with pytest.raises(BootFailure, match="must be bare"):
         rig.boot()
     assert rig.state["phase"] == "failed"
-    with pytest.raises(RuntimeError, match="not serving"):
+    with pytest.raises(NotListening, match="not serving"):
         rig.write("bo", "w-1")
 
 
@@ -190,3 +191,28 @@ def test_hot_reload_push_failure_does_not_notify_the_daemon(rig: Rig) -> None:
     rig.run(1000)
     assert rig.trace.of_kind("push-daemon.attempt") == []
     assert rig.status()["pendingCommits"] == 0
+
+
+def test_a_boot_with_production_s_figures_listens_after_its_steps(rig: Rig) -> None:
+    rig.configure(durations=Durations())
+    rig.boot()
+    fetch_phase = 3 * 0.01 + 1.0  # two config writes and rev-parse HEAD, then the fetch
+    in_sync = 0.01  # rev-parse the fetched tip: equal, nothing to replay or push
+    listening = 0.5 + fetch_phase + in_sync + 20.0  # store, reconcile, services
+    assert rig.listening_at == pytest.approx(listening)
+    assert [step.t for step in rig.trace.of_kind("api.listening")] == [rig.listening_at]
+    assert rig.log_msgs() == BOOT_LINES
+
+
+def test_the_process_tells_the_container_only_once_it_listens(rig: Rig) -> None:
+    rig.configure(durations=Durations.instant(load_s=5))
+    rig.process.boot(rig.container())
+    rig.run(4.9)
+    assert rig.listening_at is None
+    with pytest.raises(NotListening, match="connection refused"):
+        rig.write("bo", "w-1")
+    with pytest.raises(NotListening, match="connection refused"):
+        rig.process.hot_reload(rig.container())  # the webhook meets a closed port too
+    rig.run(5)
+    assert rig.listening_at == 5.0
+    assert rig.write("bo", "w-1") == rig.tip(rig.pod)
