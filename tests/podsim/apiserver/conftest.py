@@ -12,9 +12,10 @@ from podsim.world import World
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """A fresh world, 65 virtual seconds in (modules that need another past build their own)."""
+    """A fresh world at virtual second 65 (it was created at 0 and served from 35);
+    modules that need another past build their own."""
     world = World.create(tmp_path_factory.mktemp("world") / "world")
-    world.advance(65)
+    world.advance(65 - world.now)
     return world
 
 

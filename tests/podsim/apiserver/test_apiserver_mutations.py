@@ -34,7 +34,7 @@ def test_rollout_restart_then_status_waits_for_the_new_pod(
     assert new != old
     head, name = padded(new)
     assert kubectl("get", "pods").out == (
-        f"{head}READY   STATUS    RESTARTS   AGE\n{name}1/1     Running   0          10s\n")
+        f"{head}READY   STATUS    RESTARTS   AGE\n{name}1/1     Running   0          35s\n")
 
 
 def test_delete_returns_once_the_pod_is_gone_in_virtual_time(

@@ -12,9 +12,9 @@ from podsim.world import World
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """Killed for memory at 200 s, looked at 30 s later."""
+    """Killed for memory at virtual second 200, looked at 30 s later."""
     world = World.create(tmp_path_factory.mktemp("world") / "world")
-    world.advance(200)
+    world.advance(200 - world.now)
     world.oom_kill()
     world.advance(30)
     return world

@@ -31,12 +31,12 @@ def test_json_and_yaml_carry_container_status(world: World, k: Kubectl) -> None:
 
 
 def test_deployment_and_secret(world: World, k: Kubectl) -> None:
-    world.advance(10)
+    world.advance(45 - world.now)  # both were created at virtual second 0
     deploy = k("get", "deploy").out.splitlines()
     assert deploy == ["NAME            READY   UP-TO-DATE   AVAILABLE   AGE",
-                      "codeforphilly   1/1     1            1           10s"]
+                      "codeforphilly   1/1     1            1           45s"]
     secret = "codeforphilly-data-deploy-key"
-    assert k("get", "secrets").out.splitlines()[1].split() == [secret, "Opaque", "1", "10s"]
+    assert k("get", "secrets").out.splitlines()[1].split() == [secret, "Opaque", "1", "45s"]
     encoded = k("get", "secret", secret, "-o", "jsonpath={.data.id_ed25519}").out
     key = world.root / "secrets" / secret / "id_ed25519"
     assert base64.b64decode(encoded) == key.read_bytes()

@@ -59,7 +59,7 @@ def test_logs_errors_use_kubectls_wording(world: World, k: Kubectl) -> None:
 
 
 def test_describe_shows_the_oom_kill_and_the_emptydir(world: World, k: Kubectl) -> None:
-    world.advance(60)
+    world.advance(60 - world.now)  # killed at virtual second 60 (12:01:00)
     world.oom_kill()
     pod = world.pod()
     lines = k("describe", "pod", pod.name).out.splitlines()
@@ -86,7 +86,7 @@ def test_describe_shows_the_oom_kill_and_the_emptydir(world: World, k: Kubectl) 
 
 
 def test_describe_shows_a_crash_loop_with_ages_in_virtual_time(world: World, k: Kubectl) -> None:
-    world.advance(30)
+    world.advance(30)  # the pod has served since virtual second 35; it crashes at 65
     for _ in range(3):
         world.crash()
         world.run_until(lambda w: w.pod().container.state == "running")
@@ -96,17 +96,17 @@ def test_describe_shows_a_crash_loop_with_ages_in_virtual_time(world: World, k: 
     kubelet = f"kubelet            {REF}"
     assert text[text.index("Events:"):].splitlines() == [
         "Events:",
-        "  Type     Reason     Age                From               Message",
-        "  ----     ------     ----               ----               -------",
-        "  Normal   Scheduled  75s                default-scheduler  "
+        "  Type     Reason     Age                 From               Message",
+        "  ----     ------     ----                ----               -------",
+        "  Normal   Scheduled  110s                default-scheduler  "
         f"Successfully assigned {NS}/{pod.name} to {pod.node}",
-        f"  Warning  BackOff    35s (x2 over 45s)  {kubelet}Back-off restarting failed container "
+        f"  Warning  BackOff    35s (x2 over 45s)   {kubelet}Back-off restarting failed container "
         f"codeforphilly in pod {pod.name}_{NS}({pod.uid})",
-        f'  Normal   Pulling    15s (x4 over 75s)  {kubelet}Pulling image "{IMAGE}"',
-        f'  Normal   Pulled     15s (x4 over 75s)  {kubelet}Successfully pulled image "{IMAGE}" '
+        f'  Normal   Pulling    15s (x4 over 110s)  {kubelet}Pulling image "{IMAGE}"',
+        f'  Normal   Pulled     15s (x4 over 110s)  {kubelet}Successfully pulled image "{IMAGE}" '
         "in 1.843s (1.843s including waiting). Image size: 187342516 bytes.",
-        f"  Normal   Created    15s (x4 over 75s)  {kubelet}Created container: codeforphilly",
-        f"  Normal   Started    15s (x4 over 75s)  {kubelet}Started container codeforphilly",
+        f"  Normal   Created    15s (x4 over 110s)  {kubelet}Created container: codeforphilly",
+        f"  Normal   Started    15s (x4 over 110s)  {kubelet}Started container codeforphilly",
     ]
 
 

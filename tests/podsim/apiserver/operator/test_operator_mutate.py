@@ -28,6 +28,7 @@ def test_force_delete_warns_first(world: World, k: Kubectl) -> None:
 
 
 def test_top_pod_needs_metrics_then_pads_every_cell(world: World, k: Kubectl) -> None:
+    world.oom_kill()  # a container that has just started has no metrics yet
     early = k("top", "pod")
     # kubectl computes that age itself, from the wall clock (a documented gap: not asserted).
     assert (early.code, early.err.split(", age: ")[0]) == (1, (
@@ -48,5 +49,8 @@ def test_rollout_history_counts_the_restarts(world: World, k: Kubectl) -> None:
     assert len(world.pods()) == 1
     revisions = k("rollout", "history", "deploy/codeforphilly").out.split()
     assert revisions[-4:] == ["1", "<none>", "2", "<none>"]
-    old, new = k("get", "rs", "--no-headers").out.splitlines()[::-1]
-    assert old.split()[1:4] == ["0", "0", "0"] and new.split()[1:4] == ["1", "1", "1"]
+    current = f"codeforphilly-{world.pod().replicaset}"
+    counts = {line.split()[0]: line.split()[1:4]
+              for line in k("get", "rs", "--no-headers").out.splitlines()}
+    assert counts.pop(current) == ["1", "1", "1"]
+    assert list(counts.values()) == [["0", "0", "0"]]
