@@ -74,6 +74,7 @@ def test_same_seed_same_world(tmp_path: Path) -> None:
 def test_a_save_racing_open_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process saves right after `open` read the state: the old race lost that save."""
     world = World.create(tmp_path / "w")
+    start = world.now
     other = World.open(world.root)
     real_load = persistence.load
     raced: list[bool] = []
@@ -98,4 +99,4 @@ def test_a_save_racing_open_is_not_lost(tmp_path: Path, monkeypatch: pytest.Monk
     opened.advance(30)
     reread = World.open(world.root)
     assert reread.pod().container.restart_count == 1
-    assert reread.now == 30.0
+    assert reread.now == start + 30.0
