@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from podsim.scenarios.catalog import SCENARIOS
+from podsim.scenarios.runner import create_world
 from podsim.world import World
 
 # Long enough for the daemon's first failed pushes to put it in a 16 s back-off sleep,
@@ -78,3 +81,16 @@ def last_reconcile(world: World) -> dict[str, object]:
     if not outcomes:
         raise LookupError(f"no reconcile has run in the world at {world.root}")
     return dict(outcomes[-1].data)
+
+
+def fates_in_scenario(world: World, name: str) -> dict[str, str]:
+    """Run podsim scenario `name` in a scratch world beside `world`, on the same deployment;
+    return where each of its writes ended up (write id -> fate)."""
+    scratch = world.root.parent / "scenarios"
+    root, n = scratch / name, 1
+    while root.exists():  # a page may replay the same scenario twice
+        n += 1
+        root = scratch / f"{name}-{n}"
+    other = create_world(name, root, deploy_dir=Path(world.state.deploy_dir))
+    SCENARIOS[name].setup(other)
+    return other.fates()

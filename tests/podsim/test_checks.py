@@ -55,3 +55,10 @@ def test_restart_container_keeps_the_pod_and_reports_the_new_outcome(world: Worl
     assert checks.fates_of(world, waiting) == {"origin"}
     assert checks.last_reconcile(world)["outcome"] == "pushed-ahead"
 
+
+
+def test_fates_in_scenario_replays_a_fault_beside_the_world(world: World) -> None:
+    assert set(checks.fates_in_scenario(world, "process-crash").values()) == {"origin"}
+    assert "lost" in checks.fates_in_scenario(world, "pod-delete").values()
+    assert "lost" in checks.fates_in_scenario(world, "pod-delete").values()  # a second run
+    assert (world.root.parent / "scenarios" / "pod-delete-2").is_dir()
