@@ -94,3 +94,35 @@ def fates_in_scenario(world: World, name: str) -> dict[str, str]:
     other = create_world(name, root, deploy_dir=Path(world.state.deploy_dir))
     SCENARIOS[name].setup(other)
     return other.fates()
+
+
+def scratch_world(world: World, name: str, sigterm_handler: bool = False) -> World:
+    """A fresh world beside `world`, on the same deployment, for a check's side experiment."""
+    root = world.root.parent / "scratch" / name
+    if root.exists():
+        raise FileExistsError(f"scratch world {name!r} already exists at {root}")
+    return World.create(root, deploy_dir=Path(world.state.deploy_dir),
+                        sigterm_handler=sigterm_handler)
+
+
+def first_write_after(world: World, name: str, fault: Callable[[World], object]) -> World:
+    """A scratch world where `fault` strikes, then one write is made; ten seconds later."""
+    scratch = scratch_world(world, name)
+    fault(scratch)
+    scratch.write()
+    scratch.advance(10)
+    return scratch
+
+
+def last_push_error(world: World) -> dict[str, object]:
+    """The push daemon's `lastError` (message, at, attempt, reason) in the serving pod."""
+    status = world.daemon_status()
+    error = status.get("lastError") if status else None
+    if not isinstance(error, dict):
+        raise LookupError(f"no push has failed in the world at {world.root}")
+    return error
+
+
+def retry_count(world: World) -> int:
+    """How many times the push daemon scheduled a retry, over the world's whole trace."""
+    return len(world.trace.of_kind("push-daemon.retry"))

@@ -62,3 +62,24 @@ def test_fates_in_scenario_replays_a_fault_beside_the_world(world: World) -> Non
     assert "lost" in checks.fates_in_scenario(world, "pod-delete").values()
     assert "lost" in checks.fates_in_scenario(world, "pod-delete").values()  # a second run
     assert (world.root.parent / "scenarios" / "pod-delete-2").is_dir()
+
+
+def test_first_write_after_a_fault_shows_how_the_daemon_classified_it(world: World) -> None:
+    net = checks.first_write_after(world, "net", lambda w: w.origin.set_network(False))
+    assert net.root.parent == world.root.parent / "scratch"
+    assert "Network is unreachable" in str(checks.last_push_error(net)["message"])
+    assert checks.retry_count(net) >= 3
+    assert checks.retry_count(world) == 0
+    nff = checks.first_write_after(
+        world, "nff", lambda w: w.origin.advance(w.utc(), "notes/x.md", "x\n", "Import"))
+    assert checks.last_push_error(nff)["reason"] == "non-fast-forward"
+    assert checks.retry_count(nff) == 0
+    with pytest.raises(FileExistsError, match="'net'"):
+        checks.scratch_world(world, "net")
+
+
+def test_last_push_error_names_the_world_when_no_push_failed(world: World) -> None:
+    world.write()
+    world.advance(5)
+    with pytest.raises(LookupError, match=str(world.root)):
+        checks.last_push_error(world)
