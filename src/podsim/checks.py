@@ -13,6 +13,7 @@ from pathlib import Path
 
 from podsim.scenarios.catalog import SCENARIOS
 from podsim.scenarios.runner import create_world
+from podsim.trace import TraceEntry
 from podsim.world import World
 
 # Long enough for the daemon's first failed pushes to put it in a 16 s back-off sleep,
@@ -126,3 +127,8 @@ def last_push_error(world: World) -> dict[str, object]:
 def retry_count(world: World) -> int:
     """How many times the push daemon scheduled a retry, over the world's whole trace."""
     return len(world.trace.of_kind("push-daemon.retry"))
+
+
+def events_since(world: World, kind: str, start: float) -> list[TraceEntry]:
+    """The world's trace entries of `kind` at or after virtual time `start`, oldest first."""
+    return [entry for entry in world.trace.of_kind(kind) if entry.t >= start]

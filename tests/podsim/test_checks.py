@@ -83,3 +83,15 @@ def test_last_push_error_names_the_world_when_no_push_failed(world: World) -> No
     world.advance(5)
     with pytest.raises(LookupError, match=str(world.root)):
         checks.last_push_error(world)
+
+
+def test_events_since_keeps_only_what_happened_from_then_on(world: World) -> None:
+    world.origin.set_network(False)
+    world.write()
+    world.advance(5)
+    start = world.now
+    world.advance(60)
+    later = checks.events_since(world, "push-daemon.retry", start)
+    every = world.trace.of_kind("push-daemon.retry")
+    assert later and len(later) < len(every) and all(e.t >= start for e in later)
+    assert later == [e for e in every if e.t >= start]
