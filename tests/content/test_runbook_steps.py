@@ -67,7 +67,10 @@ def line_of(text: str, after: str, needle: str) -> int:
 def test_unmodified_runbook_passes(tmp_path: Path) -> None:
     code, output, report = run_page(tmp_path, UNPUSHED, UNPUSHED.read_text())
     assert code == 0, output
-    assert {block["status"] for block in report["blocks"]} == {"pass"}
+    # Every block passes, but for operator steps that change real systems (marked notest).
+    skipped = [block for block in report["blocks"] if block["status"] == "skip"]
+    assert all(block["lang"] == "console" for block in skipped), skipped
+    assert {block["status"] for block in report["blocks"]} <= {"pass", "skip"}
     assert last_block(report)["claim"] == "unpushed.resolved"
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "podsim"
-ABOVE = ("podsim.world", "podsim.fates", "podsim.scenarios", "podsim.cli", "podsim.apiserver",
-         "podsim.__main__")
+ABOVE = ("podsim.world", "podsim.checks", "podsim.fates", "podsim.scenarios", "podsim.cli",
+         "podsim.apiserver", "podsim.__main__")
 API = "podsim.api"
 
 

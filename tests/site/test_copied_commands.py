@@ -23,7 +23,7 @@ from page_session import run_pages
 
 RUNBOOK = Path("runbooks/unpushed-commits.md")
 # The console block listing what only the pod has: two commands, deterministic output.
-BLOCK_LINE = 49
+BLOCK_LINE = 73
 
 
 def _copy_text() -> ModuleType:
