@@ -33,6 +33,9 @@ class Case:
     def order(self) -> tuple[int, int, str]:
         return (self.workload, self.boundary, self.fault)
 
+    def to_violations(self) -> list[dict[str, Any]]:
+        return list(self.violations)
+
     def unexpected(self) -> list[dict[str, Any]]:
         return [v for v in self.violations if not v["expected"]]
 

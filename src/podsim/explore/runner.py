@@ -15,7 +15,7 @@ from pathlib import Path
 
 from podsim.errors import WorldError
 from podsim.explore.faults import FAULTS, fault
-from podsim.explore.invariants import AtFault, check
+from podsim.explore.invariants import AtFault, Checked, Violation, check
 from podsim.explore.moments import Moment, copy_world, moments
 from podsim.explore.result import Case, Result
 from podsim.explore.workload import Workload
@@ -85,10 +85,18 @@ def run_fault(world: World, task: Task) -> Case:
         chosen.inject(world)
     except WorldError as error:  # e.g. no current pod while a rollout is under way
         return Case.of(task, applicable=False, checked=None, note=str(error).split("\n")[0])
-    world.advance(QUIESCENCE_S)
+    try:
+        world.advance(QUIESCENCE_S)
+    except Exception as error:  # the model itself failed: a finding, not a crash of ours
+        failed = Checked(world.fates(), [Violation("model-error", _one_line(error))])
+        return Case.of(task, applicable=True, checked=failed, note="")
     checked = check(world, at, chosen.effect, task.fault, task.workload.origin,
-                    task.workload.sigterm_handler)
+                    task.workload.sigterm_handler, task.workload.other_writer)
     return Case.of(task, applicable=True, checked=checked, note="")
+
+
+def _one_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 
 def explore(
