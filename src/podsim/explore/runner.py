@@ -7,6 +7,7 @@ deterministic order, so `shard=(k, n)` takes every n-th one and shards merge exa
 """
 
 import multiprocessing
+import os
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,14 @@ from podsim.world import World
 # How long a faulted world runs before it is checked: past CrashLoopBackOff, the node
 # monitor's grace and eviction, and several push back-offs.
 QUIESCENCE_S = 600.0
+
+
+def scratch() -> str | None:
+    """Where snapshots and faulted worlds live: RAM (/dev/shm) when there is one. A world is
+    about a hundred small files; on a loaded disk copying and removing them cost more than
+    the faulted run itself."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ def _task(i: int, workload: Workload, moment: Moment, name: str) -> Task:
 
 def run_task(task: Task) -> Case:
     """Restore, inject, run to quiescence, check."""
-    with tempfile.TemporaryDirectory(prefix="podsim-explore-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="podsim-explore-", dir=scratch()) as tmp:
         root = Path(tmp) / "world"
         world = World.open(copy_world(task.snapshot, root))
         return run_fault(world, task)
@@ -111,7 +120,7 @@ def explore(
     k, n = shard
     if not 1 <= k <= n:
         raise ValueError(f"shard {k}/{n}: expected 1 <= K <= N")
-    with tempfile.TemporaryDirectory(prefix="podsim-explore-snapshots-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="podsim-explore-snapshots-", dir=scratch()) as tmp:
         tasks, skipped = plan(workloads, faults, Path(tmp), workers)
         mine = [t for j, t in enumerate(tasks) if j % n == k - 1]
         cases = list(_map(mine, workers, sys.stderr.isatty() if progress is None else progress))
