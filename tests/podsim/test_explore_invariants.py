@@ -8,6 +8,7 @@ import pytest
 
 from podsim.api import push_daemon, reconcile
 from podsim.api.context import ProcessContext
+from podsim.cluster import Cluster
 from podsim.explore import Workload, explore
 from podsim.kubelet import Kubelet
 from podsim.state import Pod
@@ -88,3 +89,18 @@ def test_without_the_switch_a_rollout_loss_is_expected_by_name() -> None:
     result = explore([Workload(writes=1)], faults=["graceful-rollout"])
     assert _broken(result) == set()
     assert result.violations(expected=True) == {"5:rollout-drains (no-drain)": 1}
+
+
+def test_a_forced_delete_that_waits_breaks_pod_loss_loses_only_local(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # --force --grace-period=0 no longer kills at once: the drain still pushes, so what was
+    # local-only at the fault is no longer exactly what is lost.
+    real_delete = Cluster.delete_pod
+
+    def graceful(self: Cluster, pod: Pod, grace_s: float | None, force: bool) -> None:
+        real_delete(self, pod, None, False)
+
+    monkeypatch.setattr(Cluster, "delete_pod", graceful)
+    result = explore([Workload(writes=1, sigterm_handler=True)], faults=["forced-delete"])
+    assert "3:pod-loss-loses-only-local" in _broken(result)
+    _replays(result)

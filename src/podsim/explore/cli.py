@@ -46,6 +46,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
                    help="processes (default: one per core)")
     p.add_argument("--shard", default="1/1", metavar="K/N", help="run only shard K of N")
     p.add_argument("--json", action="store_true", help="the result as JSON")
+    p.add_argument("--output", type=Path, metavar="FILE",
+                   help="write the result to FILE instead of standard output")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = explore(_workloads(args), _faults(args.faults), workers=args.workers,
                          shard=_shard(args.shard))
-    print(result.to_json() if args.json else result.summary())
+    text = result.to_json() if args.json else result.summary()
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text + "\n")
+        print(result.summary())
+    else:
+        print(text)
     return 1 if result.violations(expected=False) else 0
 
 

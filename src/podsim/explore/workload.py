@@ -138,6 +138,6 @@ def replay_to(workload: Workload, root: Path, boundary: int) -> World:
 # The default exploration: every origin condition, with and without another writer, with
 # and without the SIGTERM-drain switch.
 DEFAULT_WORKLOADS = tuple(
-    Workload(writes=3, origin=origin, other_writer=other, sigterm_handler=drain)
+    Workload(writes=8, origin=origin, other_writer=other, sigterm_handler=drain)
     for origin in ORIGIN_CONDITIONS for other in (False, True) for drain in (False, True)
 )
