@@ -47,3 +47,16 @@ def test_bad_input_is_one_clear_error(argv: list[str], message: str,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_state_already_explored_with_a_fault_is_skipped() -> None:
+    once = explore(WORKLOAD, ["oom-kill"])
+    twice = explore(WORKLOAD * 2, ["oom-kill"])
+    assert twice.states == once.states
+    assert twice.skipped == once.skipped + once.states + once.skipped
+
+
+def test_the_drain_switch_makes_states_distinct() -> None:
+    drained = [Workload(writes=1, origin="flapping", sigterm_handler=True)]
+    both = explore(WORKLOAD + drained, ["oom-kill"])
+    assert both.states == 2 * explore(WORKLOAD, ["oom-kill"]).states
