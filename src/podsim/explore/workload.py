@@ -134,7 +134,6 @@ def replay_to(workload: Workload, root: Path, boundary: int) -> World:
     raise WorldError(f"workload has fewer than {boundary} moves")
 
 
-
 # The default exploration: every origin condition, with and without another writer, with
 # and without the SIGTERM-drain switch.
 DEFAULT_WORKLOADS = tuple(
