@@ -7,6 +7,7 @@
     nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
     nox -s bench   site build with hooks and macros vs plain mkdocs-material
     nox -s kubectl_matrix   the runbook pages with every kubectl version at hand
+    nox -s explore every fault at every step boundary of the default workloads
 """
 
 from __future__ import annotations
@@ -113,3 +114,13 @@ def kubectl_matrix(session: nox.Session) -> None:
     machine's kubectl.1.NN); writes .docproof/kubectl-matrix.json for the site footer."""
     _install(session)
     session.run("python", "scripts/kubectl_matrix.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def explore(session: nox.Session) -> None:
+    """Every fault kind at every step boundary of the default workloads (podsim explore);
+    writes .explore/result.json and fails on an unexpected invariant violation. Arguments
+    go to `podsim explore` (e.g. `-- --shard 1/2`)."""
+    _install(session)
+    session.run("podsim", "explore", "--json", "--output", ".explore/result.json",
+                *session.posargs)

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from podsim.errors import WorldError
+from podsim.explore import cli as explore_cli
 from podsim.origin import OTHER_WRITER, Origin
 from podsim.scenarios import SCENARIOS, ScenarioResult
 from podsim.scenarios.export import ScenarioExport, model_facts
@@ -47,13 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "facts":
             return _facts(args.json)
+        if args.command == "explore":
+            return explore_cli.run(args)
         if args.action == "list":
             width = max(len(name) for name in SCENARIOS)
             for name, entry in SCENARIOS.items():
                 print(f"{name:<{width}}  {entry.summary}")
             return 0
         return _run(args.name, args.seed, args.world, args.json)
-    except (CliError, WorldError) as error:
+    except (CliError, WorldError, explore_cli.ExploreError) as error:
         print(f"podsim: error: {error}", file=sys.stderr)
         return 2
 
@@ -88,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         description="The model's facts the site shows.")
     facts.add_argument("--json", action="store_true", help="the model facts export "
                        "(schema: podsim.scenarios.export.ModelFacts)")
+    explore_cli.add_parser(commands)
     return parser
 
 

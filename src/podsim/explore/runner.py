@@ -1,0 +1,167 @@
+"""Explore: every (crash point, fault) of some workloads, on every core.
+
+The unfaulted run of each workload is snapshotted at every boundary; each distinct
+(state, fault) pair becomes a task that restores the snapshot, injects the fault, lets the
+world run to quiescence in virtual time and checks the invariants. Tasks are numbered in one
+deterministic order, so `shard=(k, n)` takes every n-th one and shards merge exactly.
+"""
+
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from podsim.errors import WorldError
+from podsim.explore.faults import FAULTS, fault
+from podsim.explore.invariants import AtFault, Checked, Violation, check
+from podsim.explore.moments import Moment, copy_world, moments
+from podsim.explore.result import Case, Result
+from podsim.explore.workload import Workload
+from podsim.world import World
+
+# How long a faulted world runs before it is checked: past CrashLoopBackOff, the node
+# monitor's grace and eviction, and several push back-offs.
+QUIESCENCE_S = 600.0
+
+
+def scratch() -> str | None:
+    """Where snapshots and faulted worlds live: RAM (/dev/shm) when there is one. A world is
+    about a hundred small files; on a loaded disk copying and removing them cost more than
+    the faulted run itself."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+@dataclass(frozen=True)
+class Task:
+    workload_index: int
+    workload: Workload
+    boundary: int
+    moment_class: str
+    fault: str
+    snapshot: Path
+    at: AtFault | None  # None: observe it when the fault is injected
+
+
+def plan(workloads: Sequence[Workload], faults: Sequence[str], workdir: Path,
+         workers: int = 1) -> tuple[list[Task], int]:
+    """Every distinct (state, fault) task in order, and how many duplicates were skipped.
+    The workloads' unfaulted runs are independent: they run on all workers."""
+    jobs = [(workload, workdir / f"w{i}") for i, workload in enumerate(workloads)]
+    if workers > 1 and len(jobs) > 1:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            runs = pool.starmap(_moments, jobs)
+    else:
+        runs = [_moments(*job) for job in jobs]
+    tasks: list[Task] = []
+    seen: set[tuple[str, str]] = set()
+    skipped = 0
+    for i, (workload, run) in enumerate(zip(workloads, runs, strict=True)):
+        for moment in run:
+            for name in faults:
+                if (moment.key, name) in seen:
+                    skipped += 1
+                    continue
+                seen.add((moment.key, name))
+                tasks.append(_task(i, workload, moment, name))
+    return tasks, skipped
+
+
+def _moments(workload: Workload, workdir: Path) -> list[Moment]:
+    return list(moments(workload, workdir))
+
+
+def _task(i: int, workload: Workload, moment: Moment, name: str) -> Task:
+    return Task(i, workload, moment.boundary, moment.moment_class, name, moment.snapshot,
+                moment.at)
+
+
+def run_task(task: Task) -> Case:
+    """Restore, inject, run to quiescence, check."""
+    with tempfile.TemporaryDirectory(prefix="podsim-explore-", dir=scratch()) as tmp:
+        root = Path(tmp) / "world"
+        world = World.open(copy_world(task.snapshot, root))
+        return run_fault(world, task)
+
+
+def run_fault(world: World, task: Task) -> Case:
+    chosen = fault(task.fault)
+    at = task.at or AtFault.observe(world)
+    try:
+        chosen.inject(world)
+    except WorldError as error:  # e.g. no current pod while a rollout is under way
+        return Case.of(task, applicable=False, checked=None, note=str(error).split("\n")[0])
+    try:
+        world.advance(QUIESCENCE_S)
+    except Exception as error:  # the model itself failed: a finding, not a crash of ours
+        failed = Checked(world.fates(), [Violation("model-error", _one_line(error))])
+        return Case.of(task, applicable=True, checked=failed, note="")
+    checked = check(world, at, chosen.effect, task.fault, task.workload.origin,
+                    task.workload.sigterm_handler, task.workload.other_writer)
+    return Case.of(task, applicable=True, checked=checked, note="")
+
+
+def _one_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def explore(
+    workloads: Sequence[Workload],
+    faults: Sequence[str] = tuple(FAULTS),
+    workers: int = 1,
+    shard: tuple[int, int] = (1, 1),
+    progress: bool | None = None,
+) -> Result:
+    for name in faults:
+        fault(name)  # an unknown fault fails before any work
+    k, n = shard
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k}/{n}: expected 1 <= K <= N")
+    with tempfile.TemporaryDirectory(prefix="podsim-explore-snapshots-", dir=scratch()) as tmp:
+        tasks, skipped = plan(workloads, faults, Path(tmp), workers)
+        mine = [t for j, t in enumerate(tasks) if j % n == k - 1]
+        cases = list(_map(mine, workers, sys.stderr.isatty() if progress is None else progress))
+    return Result.build([w.to_dict() for w in workloads], list(faults), cases,
+                        skipped=skipped, planned=len(tasks), shard=shard)
+
+
+def _map(tasks: list[Task], workers: int, progress: bool) -> Iterable[Case]:
+    if workers <= 1:
+        results: Iterable[Case] = map(run_task, tasks)
+        return _with_progress(results, len(tasks), progress)
+    # fork: workers inherit the parent's model, including a test's deliberate breakage.
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        return list(_with_progress(pool.imap(run_task, tasks, chunksize=4), len(tasks),
+                                   progress))
+    finally:
+        pool.close()
+        pool.join()
+
+
+def _with_progress(items: Iterable[Case], total: int, on: bool) -> Iterable[Case]:
+    if not on:
+        return list(items)
+    from rich.progress import Progress
+
+    out = []
+    with Progress(transient=True) as bar:
+        job = bar.add_task("exploring", total=total)
+        for item in items:
+            out.append(item)
+            bar.advance(job)
+    return out
+
+
+
+
+def replay_case(workload: Workload, boundary: int, fault_name: str, root: Path) -> Case:
+    """One case rebuilt from scratch in `root`: the workload to `boundary`, then the fault."""
+    from podsim.explore.workload import replay_to
+
+    world = replay_to(workload, root, boundary)
+    task = Task(0, workload, boundary, "replay", fault_name, root, None)
+    return run_fault(world, task)
