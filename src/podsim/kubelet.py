@@ -152,6 +152,7 @@ class Kubelet:
             logs=c.logs,
             hostname=pod.name,
             pid=NODE_PID,
+            hung=c.hung_since is not None,
         )
 
     def _key_file(self, mounts: Mounts) -> Path | None:

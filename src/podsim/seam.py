@@ -142,6 +142,8 @@ class ContainerContext:
     logs: list[str] = field(default_factory=list)
     hostname: str = "pod"
     pid: int = NODE_PID  # the process's pid inside the container (its log lines carry it)
+    # The process's event loop is stuck (a hang): code it would run on a signal never runs.
+    hung: bool = False
 
     @property
     def now(self) -> float:
@@ -167,7 +169,8 @@ class ContainerContext:
 
 @dataclass(frozen=True)
 class Exit:
-    """How a process answers SIGTERM: it exits `after_s` virtual seconds later with `code`."""
+    """How a process answers SIGTERM: it exits `after_s` virtual seconds later with `code`
+    (`math.inf`: not on its own; the kubelet kills it when the grace period ends)."""
 
     after_s: float
     code: int

@@ -92,6 +92,24 @@ def test_liveness_failure_restarts_after_three_failed_probes(world: World) -> No
     assert world.data_dir() == data and has_marker(world)
 
 
+def test_a_hung_process_with_a_sigterm_handler_is_killed_at_the_end_of_the_grace(
+    tmp_path: Path,
+) -> None:
+    """Its listener is JavaScript on the stuck event loop, so SIGTERM changes nothing: the
+    kubelet's SIGKILL ends it once the grace period is over (found by `podsim explore`:
+    a push left in flight by the hang made the model schedule the exit in the past)."""
+    world = World.create(tmp_path / "w", sigterm_handler=True)
+    world.origin.set_network(False)
+    world.write()  # its push is running when the process hangs
+    world.hang()
+    world.advance(200)
+    sigterm = world.trace.of_kind("signal.sigterm")[0].t
+    exit_ = world.trace.of_kind("container.exit")[0]
+    assert exit_.t == sigterm + world.manifest.grace_s
+    assert (exit_.data["reason"], exit_.data["exit_code"]) == ("Error", 137)
+    assert world.pod().container.restart_count == 1
+
+
 @pytest.mark.parametrize("fault", ["delete", "rollout", "evict", "force-delete"])
 def test_pod_replacement_wipes_the_emptydir(world: World, fault: str) -> None:
     old = world.pod()

@@ -11,6 +11,7 @@ the kubelet turns into a container exit; on SIGTERM the process says when it exi
 which code.
 """
 
+import math
 import subprocess
 from typing import Any
 
@@ -130,6 +131,10 @@ class ApiProcess:
         if not self.settings.sigterm_handler:
             # No listener: node dies of the signal at once; onClose/stop() never run.
             return Exit(0.0, EXIT_SIGTERM)
+        if container.hung:
+            # The listener is JavaScript on the stuck event loop: it never runs, so node
+            # lives on until the kubelet's SIGKILL at the end of the grace period.
+            return Exit(math.inf, 0)
         ctx.log("info", "SIGTERM received; stopping push daemon")
         ctx.state["phase"] = "stopping"
         if push_daemon.STATE_KEY not in ctx.state:
