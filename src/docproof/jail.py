@@ -6,7 +6,8 @@ python jail.py ...``, so it is process 1 of fresh network, mount and PID namespa
 - brings up the namespace's own loopback (servers a page starts are reachable from its
   shell, nothing outside is);
 - mounts a private tmpfs on ``/tmp`` (and ``/dev/shm``, ``/var/tmp``), re-binding the
-  project's rootdir into it read-only when the rootdir lives under ``/tmp``;
+  project's rootdir and the ``--visible`` directories (the interpreter and the project's
+  sources) into it read-only when they live under ``/tmp`` (e.g. a checkout in /tmp);
 - remounts the rest of the system read-only, except the files named ``--writable``;
 - runs the command as its child and reaps every orphan until that child ends, then exits
   with its status. When process 1 of a PID namespace exits the kernel kills every other
@@ -55,10 +56,11 @@ def _mount_points() -> list[str]:
     return sorted(set(points), key=len)
 
 
-def build_view(rootdir: Path, writable: list[Path]) -> None:
-    """Private temp dirs, the rootdir still visible, everything else read-only."""
-    rebind_root = rootdir.is_relative_to("/tmp")
-    root_fd = os.open(rootdir, os.O_PATH) if rebind_root else -1
+def build_view(rootdir: Path, writable: list[Path], visible: list[Path] | None = None) -> None:
+    """Private temp dirs, the rootdir (and `visible` dirs: the interpreter, the project's
+    sources) still visible read-only where they live under /tmp, everything else read-only."""
+    shown = _outermost([p for p in (rootdir, *(visible or [])) if p.is_relative_to("/tmp")])
+    shown_fds = {path: os.open(path, os.O_PATH) for path in shown}
     file_fds = {path: os.open(path, os.O_PATH) for path in writable}
     for path in writable:
         if not path.is_relative_to("/tmp"):
@@ -67,16 +69,14 @@ def build_view(rootdir: Path, writable: list[Path]) -> None:
         if Path(directory).is_dir():
             _mount("tmpfs", directory, "tmpfs", 0)
     Path("/tmp").chmod(0o1777)
-    if rebind_root:
-        rootdir.mkdir(parents=True, exist_ok=True)
-        _mount(f"/proc/self/fd/{root_fd}", str(rootdir), None, MS_BIND | MS_REC)
-        _mount(None, str(rootdir), None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-        for path, fd in file_fds.items():
-            if path.is_relative_to("/tmp"):
-                _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND)
-    writable_points = {str(path) for path in writable}
-    if rebind_root:
-        writable_points.add(str(rootdir))  # already bound read-only above
+    for path, fd in shown_fds.items():
+        path.mkdir(parents=True, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND | MS_REC)
+        _mount(None, str(path), None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+    for path, fd in file_fds.items():
+        if path.is_relative_to("/tmp"):
+            _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND)
+    writable_points = {str(path) for path in writable} | {str(path) for path in shown}
     for point in _mount_points():
         if point in writable_points or point.startswith(_KEEP_WRITABLE):
             continue
@@ -84,9 +84,17 @@ def build_view(rootdir: Path, writable: list[Path]) -> None:
             _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
         except OSError:
             continue  # e.g. a mount hidden under a private tmpfs
-    for fd in [*file_fds.values(), root_fd]:
-        if fd >= 0:
-            os.close(fd)
+    for fd in [*file_fds.values(), *shown_fds.values()]:
+        os.close(fd)
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """Existing directories of `paths`, without those inside another, shortest first."""
+    found: list[Path] = []
+    for path in sorted({p for p in paths if p.is_dir()}, key=lambda p: len(p.parts)):
+        if not any(path.is_relative_to(outer) for outer in found):
+            found.append(path)
+    return found
 
 
 def run_and_reap(command: list[str], cwd: Path, stream_fd: int) -> int:
@@ -114,12 +122,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rootdir", type=Path, required=True)
     parser.add_argument("--cwd", type=Path, required=True)
     parser.add_argument("--writable", type=Path, action="append", default=[])
+    parser.add_argument("--visible", type=Path, action="append", default=[])
     parser.add_argument("--stream-fd", type=int, default=-1)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     loopback_up()
-    build_view(args.rootdir.resolve(), [path.resolve() for path in args.writable])
+    build_view(args.rootdir.resolve(), [path.resolve() for path in args.writable],
+               [path.resolve() for path in args.visible])
     return run_and_reap(command, args.cwd, args.stream_fd)
 
 

@@ -52,6 +52,15 @@ class BlockOutcome:
     tools: dict[str, str] = field(default_factory=dict)  # tool -> version the block ran with
 
 
+def _runtime_dirs() -> list[Path]:
+    """What the page's interpreter needs to see: its prefixes, its import path and docproof's
+    own source tree (an editable install may live outside every sys.path entry)."""
+    dirs = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
+            Path(__file__).resolve().parents[1]}
+    dirs |= {Path(entry) for entry in sys.path if entry and Path(entry).is_dir()}
+    return sorted(dirs)
+
+
 class PageDied(RuntimeError):
     """The page process ended, or was killed, while a block was due."""
 
@@ -100,6 +109,8 @@ class PageProcess:
         jail += ["--cwd", str(cwd), "--stream-fd", str(write_end)]
         for path in writable:
             jail += ["--writable", str(path)]
+        for path in _runtime_dirs():
+            jail += ["--visible", str(path)]
         proc = subprocess.Popen(
             [*prefix, *jail, "--", *inner],
             stdin=subprocess.DEVNULL,
