@@ -92,23 +92,49 @@ def _alive(commands: tuple[str, ...]) -> list[str]:
     return found
 
 
+# Mounts the test's private /tmp over /tmp, binds back the checkout and the interpreter
+# where they live under /tmp (a CI clone may), then runs argv.
+_PRIVATE_TMP = """
+import os, subprocess, sys
+fake, keep, argv = sys.argv[1], [p for p in sys.argv[2].split(":") if p], sys.argv[3:]
+fds = {path: os.open(path, os.O_PATH) for path in keep}
+subprocess.run(["mount", "--bind", fake, "/tmp"], check=True)
+for path, fd in fds.items():
+    subprocess.run(["mount", "--bind", f"/proc/self/fd/{fd}", path], check=True, pass_fds=[fd])
+os.execv(argv[0], argv)
+"""
+
+
+def _under_tmp() -> list[Path]:
+    """The checkout and the interpreter's prefixes that live under /tmp, outermost only."""
+    found: list[Path] = []
+    candidates = {REPO.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    for path in sorted(candidates, key=lambda p: len(p.parts)):
+        if path.is_relative_to("/tmp") and not any(path.is_relative_to(f) for f in found):
+            found.append(path)
+    return found
+
+
 def test_a_run_leaves_nothing_behind(tmp_path: Path) -> None:
     """Run a project page and the leaking samples with /tmp and HOME made private to the
     test (so other runs on the machine do not show up), then compare both trees."""
     fake_tmp, home = tmp_path / "tmp", tmp_path / "home"
     fake_tmp.mkdir(mode=0o1777)
     home.mkdir()
+    keep = _under_tmp()
+    for path in keep:  # mount points for what must stay visible, made before the snapshot
+        (fake_tmp / path.relative_to("/tmp")).mkdir(parents=True)
     report = fake_tmp / "report.json"  # written by the run as /tmp/report.json
     samples = [f"tests/samples/leak-{name}.md" for name in ("a-leaks", "b-victim")]
     pages = ["runbooks/safe-restart.md", *samples]
     pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pages]
     pytest_cmd += ["--docproof-report", "/tmp/report.json"]
-    script = 'mount --bind "$1" /tmp && shift && exec "$@"'
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
     env["HOME"] = str(home)
     before = _snapshot(fake_tmp, home)
+    wrapper = [sys.executable, "-c", _PRIVATE_TMP, str(fake_tmp), ":".join(map(str, keep))]
     done = subprocess.run(
-        ["unshare", "--mount", "sh", "-c", script, "sh", str(fake_tmp), *pytest_cmd],
+        ["unshare", "--mount", *wrapper, *pytest_cmd],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
