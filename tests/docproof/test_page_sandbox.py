@@ -98,9 +98,13 @@ _PRIVATE_TMP = """
 import os, subprocess, sys
 fake, keep, argv = sys.argv[1], [p for p in sys.argv[2].split(":") if p], sys.argv[3:]
 fds = {path: os.open(path, os.O_PATH) for path in keep}
+cwd = os.getcwd()
+os.chdir("/")  # the working directory may be about to be covered
 subprocess.run(["mount", "--bind", fake, "/tmp"], check=True)
 for path, fd in fds.items():
-    subprocess.run(["mount", "--bind", f"/proc/self/fd/{fd}", path], check=True, pass_fds=[fd])
+    subprocess.run(["mount", "--no-canonicalize", "--bind", f"/proc/self/fd/{fd}", path],
+                   check=True, pass_fds=[fd])
+os.chdir(cwd)
 os.execv(argv[0], argv)
 """
 
