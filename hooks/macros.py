@@ -29,6 +29,7 @@ from podsim.scenarios.export import (
     ExportError,
     ModelFacts,
     ScenarioExport,
+    clock,
     model_fingerprint,
 )
 
@@ -308,15 +309,6 @@ _MERMAID_ENTITIES = str.maketrans({"#": "#35;", ";": "#59;", "<": "#lt;", ">": "
 
 
 # ---- a scenario for a reader: what happened to the writes ----------------------------------
-
-def clock(seconds: float) -> str:
-    """Virtual time as mm:ss (h:mm:ss from an hour on), tenths only when there are some."""
-    whole, tenths = divmod(round(seconds * 10), 10)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{minutes:02d}:{secs:02d}" + (f".{tenths}" if tenths else "")
-    return f"{hours}:{text}" if hours else text
-
 
 # The diagram's participants: the pod's API, its push daemon, origin, and Kubernetes (the
 # operator's commands, the kubelet and the pod's volume in one lane).

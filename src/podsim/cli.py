@@ -24,7 +24,7 @@ from podsim.errors import WorldError
 from podsim.explore import cli as explore_cli
 from podsim.origin import OTHER_WRITER, Origin
 from podsim.scenarios import SCENARIOS, ScenarioResult
-from podsim.scenarios.export import ScenarioExport, model_facts
+from podsim.scenarios.export import ScenarioExport, clock, model_facts
 from podsim.scenarios.runner import create_world
 from podsim.world import World
 
@@ -205,15 +205,6 @@ STYLES = {"fault": "bold red", "origin.reject": "red", "push-daemon.error": "yel
           "reconcile.outcome": "magenta", "reconcile.replay": "magenta",
           "pod.delete": "bold", "rollout.restart": "bold", "node.failed": "bold",
           "pod.evicted": "bold", "container.exit": "yellow"}
-
-
-def clock(seconds: float) -> str:
-    """Virtual time as mm:ss (h:mm:ss from an hour on), tenths only when there are some."""
-    whole, tenths = divmod(round(seconds * 10), 10)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{minutes:02d}:{secs:02d}" + (f".{tenths}" if tenths else "")
-    return f"{hours}:{text}" if hours else text
 
 
 def timeline(export: ScenarioExport, faults: Sequence[Fault]) -> list[Text]:

@@ -109,6 +109,16 @@ class ScenarioExport:
         return export
 
 
+def clock(seconds: float) -> str:
+    """Virtual time as people read it in timelines and diagrams: mm:ss
+    (h:mm:ss from an hour on), tenths only when there are some."""
+    whole, tenths = divmod(round(seconds * 10), 10)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{minutes:02d}:{secs:02d}" + (f".{tenths}" if tenths else "")
+    return f"{hours}:{text}" if hours else text
+
+
 def export_scenario(name: str, seed: int = 0) -> ScenarioExport:
     """Run scenario `name` in a throwaway world and export what happened."""
     with tempfile.TemporaryDirectory(prefix="podsim-export-") as scratch:
