@@ -118,12 +118,8 @@ def reconcile(
         ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
         ctx.log("info", "data-repo ahead of remote — pushing", branch=branch, ahead=ahead,
                 **{"from": remote_tip, "to": old})
-        pushed = _push(tally, branch)
-        if pushed is None:
-            ctx.log("info", "data-repo push succeeded", branch=branch, commit=old)
-        else:
-            ctx.log("warn", "data-repo push failed during reconcile; push-daemon will retry",
-                    err=pushed, branch=branch)
+        _push_logged(tally, branch, old, "data-repo push succeeded",
+                     "data-repo push failed during reconcile; push-daemon will retry")
         return _done(ctx, tally, ReconcileResult("pushed-ahead", old, old, ahead=ahead))
     ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
     behind = int(_git(tally, "rev-list", "--count", f"HEAD..{tracking}"))
@@ -140,12 +136,8 @@ def reconcile(
         return _done(ctx, tally, escaped)
     ctx.log("info", "data-repo rebase clean — pushing", branch=branch, ahead=ahead,
             behind=behind, **{"from": old, "to": new_tip})
-    pushed = _push(tally, branch)
-    if pushed is None:
-        ctx.log("info", "data-repo push succeeded after rebase", branch=branch, commit=new_tip)
-    else:
-        ctx.log("warn", "data-repo push after rebase failed; push-daemon will retry",
-                err=pushed, branch=branch)
+    _push_logged(tally, branch, new_tip, "data-repo push succeeded after rebase",
+                 "data-repo push after rebase failed; push-daemon will retry")
     return _done(ctx, tally, ReconcileResult("rebased", old, new_tip, ahead=ahead,
                                              behind=behind))
 
@@ -192,6 +184,16 @@ def _escape(tally: _Tally, branch: str, old: str, remote_tip: str, ahead: int,
     _git(tally, "update-ref", f"refs/heads/{branch}", remote_tip, old)  # CAS; throws if moved
     return ReconcileResult("conflict-escaped", old, remote_tip, ahead=ahead, behind=behind,
                            conflict_branch=name)
+
+
+def _push_logged(tally: _Tally, branch: str, commit: str, succeeded: str, failed: str) -> None:
+    """Push the branch and log upstream's line for the outcome; a failure is left to the
+    push daemon, so reconcile's outcome stands either way."""
+    pushed = _push(tally, branch)
+    if pushed is None:
+        tally.ctx.log("info", succeeded, branch=branch, commit=commit)
+    else:
+        tally.ctx.log("warn", failed, err=pushed, branch=branch)
 
 
 def _push(tally: _Tally, name: str) -> str | None:
