@@ -41,7 +41,7 @@ validation: {links: {not_found: info, anchors: info}}
 """
 
 
-def _assemble(root: Path) -> None:
+def assemble(root: Path) -> None:
     # full/: the repository layout; plain/: the same files, all under docs_dir.
     full, plain = root / "full", root / "plain"
     for part in PAGE_DIRS:
@@ -66,7 +66,7 @@ def _assemble(root: Path) -> None:
         (tree / "mkdocs.yml").write_text(config)
 
 
-def _time_build(config_file: Path) -> float:
+def time_build(config_file: Path) -> float:
     # Wall time of one build, config loading included.
     start = time.perf_counter()
     build(load_config(str(config_file)))
@@ -80,14 +80,14 @@ def main() -> int:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
         root = Path(scratch)
-        _assemble(root)
+        assemble(root)
         sys.path.insert(0, str(REPO / "src"))
         timings: dict[str, list[float]] = {"plain": [], "full": []}
         # First builds: imports, and the full build's scenario runs (then cached on disk).
-        cold = {name: _time_build(root / name / "mkdocs.yml") for name in timings}
+        cold = {name: time_build(root / name / "mkdocs.yml") for name in timings}
         for _ in range(runs):
             for name in timings:
-                timings[name].append(_time_build(root / name / "mkdocs.yml"))
+                timings[name].append(time_build(root / name / "mkdocs.yml"))
     plain, full = (statistics.median(timings[n]) for n in ("plain", "full"))
     ratio = full / plain
     print(f"first build, cold: plain {cold['plain']:.3f} s, hooks + macros {cold['full']:.3f} s")
