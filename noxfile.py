@@ -5,7 +5,8 @@
     nox -s serve   verify, then serve the site at http://127.0.0.1:8000 with live reload (failing
                    pages too: the site shows their failing badges)
     nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
-    nox -s bench   site build with hooks and macros vs plain mkdocs-material
+    nox -s bench   the benchmark suite: each A against its B, medians, ratios and targets
+                   (writes .docproof/bench.json; `-- --quick` for one small round)
     nox -s kubectl_matrix   the runbook pages with every kubectl version at hand
     nox -s explore every fault at every step boundary of the default workloads
 """
@@ -103,9 +104,12 @@ def _lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Site build time with hooks and macros against plain mkdocs-material (limit 1.5x)."""
+    """The benchmark suite (scripts/bench.py): A and B interleaved, medians, ratios against
+    their targets; writes .docproof/bench.json (docs/reference/performance.md shows the
+    committed copy, docs/reference/bench.json). Arguments go to the script."""
+    _require_jq(session)
     _install(session)
-    session.run("python", "scripts/bench_site.py", *session.posargs, env=SITE_ENV)
+    session.run("python", "scripts/bench.py", *session.posargs, env=SITE_ENV)
 
 
 @nox.session(python=PYTHON)
