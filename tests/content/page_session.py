@@ -1,4 +1,8 @@
-"""Run Markdown pages in a pytest session of their own, as CI would, and read its report."""
+"""Run Markdown pages in a pytest session of their own, as CI would, and read its report.
+
+The pages of the handbook (docs/, specs/, runbooks/) are run by the test suite itself; the
+tests here run only what the suite does not: edited copies and samples, several pages in
+one session where they can share it (each page still runs in its own sandbox)."""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from docproof.authoring import Page, read_page
 
 REPO = Path(__file__).resolve().parents[2]
 INI = "[pytest]\naddopts = -p no:cacheprovider -p no:benchmark\n"
@@ -19,6 +26,15 @@ class PageRun:
     returncode: int
     output: str
     report: dict[str, Any]
+
+    def blocks(self, page: str) -> list[dict[str, Any]]:
+        """The report's blocks of `page` (its path relative to the session's folder)."""
+        found = [block for block in self.report["blocks"] if block["file"] == page]
+        assert found, f"the run has no blocks of {page}: {self.output}"
+        return found
+
+    def statuses(self, page: str) -> list[str]:
+        return [block["status"] for block in self.blocks(page)]
 
 
 def run_pages(workdir: Path, *pages: Path, glue: Path = REPO) -> PageRun:
@@ -48,3 +64,13 @@ def run_pages(workdir: Path, *pages: Path, glue: Path = REPO) -> PageRun:
         check=False,
     )
     return PageRun(done.returncode, done.stdout + done.stderr, json.loads(report.read_text()))
+
+
+def suite_page(path: Path) -> Page:
+    """A handbook page the test suite runs itself (one of pytest's testpaths holds it), so
+    that run is what proves the page passes; tests read the page's shape from here."""
+    testpaths = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]["testpaths"]
+    relative = path.resolve().relative_to(REPO)
+    assert relative.parts[0] in testpaths, f"{relative} is not among testpaths {testpaths}"
+    return read_page(path, relative)

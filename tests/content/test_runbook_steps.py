@@ -3,10 +3,9 @@ fix worked fails, and it is the first Python block of the page to fail."""
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from page_session import REPO, run_pages
+from page_session import REPO, PageRun, run_pages, suite_page
 
 UNPUSHED = REPO / "runbooks" / "unpushed-commits.md"
 WONT_BOOT = REPO / "runbooks" / "api-wont-boot.md"
@@ -46,16 +45,35 @@ FIX_STEPS = {
 }
 
 
-def run_page(workdir: Path, page: Path, text: str) -> tuple[int, str, dict[str, Any]]:
-    """Run one page in its own pytest session, with the repository's conftest as a plugin."""
-    copy = workdir / page.name
-    copy.write_text(text)
-    run = run_pages(workdir, copy)
-    return run.returncode, run.output, run.report
+def broken_copy(fix: FixStep) -> str:
+    """The page without its fix step (which must appear exactly once)."""
+    text = fix.page.read_text()
+    assert text.count(fix.step) == 1, f"the fix step moved: update FIX_STEPS for {fix.page}"
+    return text.replace(fix.step, "")
 
 
-def last_block(report: dict[str, Any]) -> dict[str, Any]:
-    return max(report["blocks"], key=lambda block: block["line"])
+@pytest.fixture(scope="module")
+def broken_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PageRun]:
+    """The broken copies, each as `<case>/<page name>` in its own sandbox, sharing pytest
+    sessions: session k runs the k-th copy of each page (two copies of one page in one
+    session would declare the same claims twice)."""
+    workdir = tmp_path_factory.mktemp("runbook-steps")
+    sessions: list[dict[str, Path]] = []
+    for name, fix in FIX_STEPS.items():
+        copy = workdir / name / fix.page.name
+        copy.parent.mkdir()
+        copy.write_text(broken_copy(fix))
+        free = next((s for s in sessions if fix.page.name not in {p.name for p in s.values()}),
+                    None)
+        if free is None:
+            free = {}
+            sessions.append(free)
+        free[name] = copy
+    runs = {}
+    for session in sessions:
+        run = run_pages(workdir, *session.values())
+        runs.update(dict.fromkeys(session, run))
+    return runs
 
 
 def line_of(text: str, after: str, needle: str) -> int:
@@ -64,31 +82,32 @@ def line_of(text: str, after: str, needle: str) -> int:
     return text.count("\n", 0, text.index(needle, start)) + 1
 
 
-def test_unmodified_runbook_passes(tmp_path: Path) -> None:
-    code, output, report = run_page(tmp_path, UNPUSHED, UNPUSHED.read_text())
-    assert code == 0, output
-    # Every block passes, but for operator steps that change real systems (marked notest).
-    skipped = [block for block in report["blocks"] if block["status"] == "skip"]
-    assert all(block["lang"] == "console" for block in skipped), skipped
-    assert {block["status"] for block in report["blocks"]} <= {"pass", "skip"}
-    assert last_block(report)["claim"] == "unpushed.resolved"
+def test_unmodified_runbook_ends_with_its_check_and_skips_only_operator_steps() -> None:
+    # The test suite runs the page itself (it is among the testpaths): that run proves
+    # every block passes. What this adds: the page's last block is the check that the
+    # problem is resolved, and it skips only operator steps that change real systems
+    # (console blocks marked notest), never a Python check or an illustration.
+    page = suite_page(UNPUSHED)
+    skipped = [block for block in page.blocks
+               if block.options is None or block.options.notest or not block.options.executable]
+    assert all(block.options and block.options.lang == "console" for block in skipped), skipped
+    last = max(page.blocks, key=lambda block: block.line)
+    assert last.options is not None and last.options.claim == "unpushed.resolved"
 
 
 @pytest.mark.parametrize("name", FIX_STEPS)
-def test_runbook_without_the_fix_fails_at_the_check(tmp_path: Path, name: str) -> None:
-    fix = FIX_STEPS[name]
-    text = fix.page.read_text()
-    assert text.count(fix.step) == 1, f"the fix step of {name} moved: update FIX_STEPS"
-    broken = text.replace(fix.step, "")
-    code, output, report = run_page(tmp_path, fix.page, broken)
-    assert code == 1
-    failed_python = [block for block in report["blocks"]
+def test_runbook_without_the_fix_fails_at_the_check(broken_runs: dict[str, PageRun],
+                                                    name: str) -> None:
+    fix, run = FIX_STEPS[name], broken_runs[name]
+    shown = f"{name}/{fix.page.name}"
+    assert run.returncode == 1, run.output
+    failed_python = [block for block in run.blocks(shown)
                      if block["status"] == "fail" and block["lang"] == "python"]
-    assert failed_python, output
+    assert failed_python, run.output
     check = failed_python[0]
-    assert check["claim"] == fix.check, output
+    assert check["claim"] == fix.check, run.output
     # The named assert is what fails, not some earlier line of the check.
-    failing_line = line_of(broken, f'```{{.python claim="{fix.check}"}}', fix.failing)
+    failing_line = line_of(broken_copy(fix), f'```{{.python claim="{fix.check}"}}', fix.failing)
     assert check["reason"].startswith(
-        f"{fix.page.name}:{failing_line}: Python block raised AssertionError"
+        f"{shown}:{failing_line}: Python block raised AssertionError"
     ), check["reason"]

@@ -1,12 +1,14 @@
 """The storage spec follows the manifest: put the data clone on a PersistentVolumeClaim and
-the spec's durability checks fail, naming their claims, while the rest of the spec holds."""
+the spec's durability checks fail, naming their claims, while the rest of the spec holds
+(in a copy of the project that holds only what the spec needs, so the rest passing also
+shows the copy is enough)."""
 
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
-from page_session import REPO, run_pages
+from page_session import REPO, run_pages, suite_page
 
 SPEC = Path("specs") / "behaviors" / "storage.md"
 DEPLOYMENT = Path("deploy") / "kustomize" / "base" / "deployment.yaml"
@@ -55,13 +57,15 @@ def failing_claims(report: dict[str, Any]) -> set[str]:
     return {c["id"] for c in report["claims"] if c["status"] == "fail"}
 
 
-def test_the_storage_spec_passes_against_the_emptydir_manifest(tmp_path: Path) -> None:
-    code, output, report = run_spec(project_copy(tmp_path))
-    assert code == 0, output
-    assert {b["status"] for b in report["blocks"]} == {"pass"}
-    claims = {c["id"]: c["status"] for c in report["claims"]}
-    assert set(claims) >= EMPTYDIR_CLAIMS
-    assert set(claims.values()) == {"pass"}
+def test_the_storage_spec_declares_the_emptydir_claims_the_suite_verifies() -> None:
+    # The test suite runs the spec itself against the repository's manifest (the emptyDir
+    # one): that run proves every block and claim passes, so it is not run again here. The
+    # PVC test below needs the spec to still check each emptyDir claim with a Python block.
+    page = suite_page(REPO / SPEC)
+    assert {claim.id for claim in page.claims} >= EMPTYDIR_CLAIMS
+    checked = {block.options.claim for block in page.blocks
+               if block.options is not None and block.options.lang == "python"}
+    assert checked >= EMPTYDIR_CLAIMS
 
 
 def test_a_pvc_data_volume_fails_exactly_the_emptydir_claims(tmp_path: Path) -> None:
