@@ -19,52 +19,52 @@ def _built(project: SiteProject) -> SiteProject:
     return project
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
+    """The sample site built once for the tests that only read it."""
+    return _built(SiteProject.sample(tmp_path_factory.mktemp("built-site")))
+
+
 def _url(page: str) -> str:
     return page.removesuffix(".md")
 
 
-def test_specs_and_runbooks_are_published_at_their_repository_paths(project: SiteProject) -> None:
-    _built(project)
-    assert (project.root / "site/specs/behaviors/sample/index.html").is_file()
-    assert (project.root / "site/runbooks/sample-incident/index.html").is_file()
-    assert (project.root / "site/operations/overview/index.html").is_file()
+def test_specs_and_runbooks_are_published_at_their_repository_paths(built: SiteProject) -> None:
+    assert (built.root / "site/specs/behaviors/sample/index.html").is_file()
+    assert (built.root / "site/runbooks/sample-incident/index.html").is_file()
+    assert (built.root / "site/operations/overview/index.html").is_file()
 
 
-def test_repository_relative_links_resolve_on_the_site(project: SiteProject) -> None:
-    _built(project)
-    overview = project.html("operations/overview")
+def test_repository_relative_links_resolve_on_the_site(built: SiteProject) -> None:
+    overview = built.html("operations/overview")
     assert 'href="../../specs/behaviors/sample/#sample-storage-spec"' in overview
-    spec = project.html("specs/behaviors/sample")
+    spec = built.html("specs/behaviors/sample")
     assert 'href="../../../runbooks/sample-incident/#recover-writes"' in spec
     assert 'href="../../../operations/overview/"' in spec
 
 
-def test_every_reported_block_carries_its_status(project: SiteProject) -> None:
-    _built(project)
+def test_every_reported_block_carries_its_status(built: SiteProject) -> None:
     for block in REPORT["blocks"]:
-        element = Elements(project.html(_url(block["file"]))).by_id(f"docproof-L{block['line']}")
+        element = Elements(built.html(_url(block["file"]))).by_id(f"docproof-L{block['line']}")
         assert element["data-docproof-status"] == block["status"], block
         assert element.get("data-docproof-reason") == (block["reason"] or None), block
 
 
-def test_blocks_missing_from_the_report_say_not_verified(project: SiteProject) -> None:
-    _built(project)
-    yaml_block = Elements(project.html(_url(SPEC))).by_id("docproof-L44")
+def test_blocks_missing_from_the_report_say_not_verified(built: SiteProject) -> None:
+    yaml_block = Elements(built.html(_url(SPEC))).by_id("docproof-L44")
     assert "data-docproof-status" not in yaml_block
     assert yaml_block["data-docproof-unverified"] == "not in the verification report"
 
 
-def test_every_code_block_gets_a_status_or_says_why_not(project: SiteProject) -> None:
-    _built(project)
-    blocks = Elements(project.html(_url(SPEC))).code_blocks()
+def test_every_code_block_gets_a_status_or_says_why_not(built: SiteProject) -> None:
+    blocks = Elements(built.html(_url(SPEC))).code_blocks()
     assert len(blocks) == 6
     for block in blocks:
         assert ("data-docproof-status" in block) != ("data-docproof-unverified" in block), block
 
 
-def test_page_footer_names_the_verified_commit_and_time(project: SiteProject) -> None:
-    _built(project)
-    spec = project.html(_url(SPEC))
+def test_page_footer_names_the_verified_commit_and_time(built: SiteProject) -> None:
+    spec = built.html(_url(SPEC))
     assert "Verified at commit <code>0123abc</code>, 2026-01-02T03:04:05Z." in spec
 
 
@@ -78,9 +78,8 @@ def test_without_a_report_the_site_builds_and_says_not_verified(tmp_path: Path) 
     assert "not verified" in project.html("claims")
 
 
-def test_claims_index_lists_every_claim_of_the_report(project: SiteProject) -> None:
-    _built(project)
-    claims = project.html("claims")
+def test_claims_index_lists_every_claim_of_the_report(built: SiteProject) -> None:
+    claims = built.html("claims")
     for claim in REPORT["claims"]:
         assert f"<code>{claim['id']}</code>" in claims, claim["id"]
     assert 'id="sample.lost-on-pod-delete"' in claims
@@ -91,22 +90,19 @@ def test_claims_index_lists_every_claim_of_the_report(project: SiteProject) -> N
     assert 'href="../specs/behaviors/sample/#sample-storage-spec"' in claims
 
 
-def test_claims_render_as_chips_linking_to_the_index(project: SiteProject) -> None:
-    _built(project)
-    chip = Elements(project.html(_url(SPEC))).by_id("claim-sample.lost-on-pod-delete")
+def test_claims_render_as_chips_linking_to_the_index(built: SiteProject) -> None:
+    chip = Elements(built.html(_url(SPEC))).by_id("claim-sample.lost-on-pod-delete")
     assert chip["class"] == "docproof-claim"
     assert chip["href"] == "../../../claims/#sample.lost-on-pod-delete"
 
 
-def test_shell_and_jsonpath_survive_macro_rendering(project: SiteProject) -> None:
-    _built(project)
-    text = re.sub(r"<[^>]+>", "", project.html(_url(SPEC)))
+def test_shell_and_jsonpath_survive_macro_rendering(built: SiteProject) -> None:
+    text = re.sub(r"<[^>]+>", "", built.html(_url(SPEC)))
     assert "echo ${#A[@]} '{.items[0].metadata.name}'" in text
 
 
-def test_backoff_macro_renders_the_models_schedule(project: SiteProject) -> None:
-    _built(project)
-    spec = project.html(_url(SPEC))
+def test_backoff_macro_renders_the_models_schedule(built: SiteProject) -> None:
+    spec = built.html(_url(SPEC))
     assert "doubles up to 1 h." in spec
     assert "<td>4</td>\n<td>8 s</td>\n<td>15 s</td>" in spec
 
@@ -133,9 +129,8 @@ def test_a_broken_page_fails_the_build_naming_it(
     assert message in result.stderr
 
 
-def test_claims_index_opens_with_totals_and_groups_claims_by_page(project: SiteProject) -> None:
-    _built(project)
-    claims = project.html("claims")
+def test_claims_index_opens_with_totals_and_groups_claims_by_page(built: SiteProject) -> None:
+    claims = built.html("claims")
     totals = re.search(r'<p class="docproof-claims-totals"[^>]*>(.*?)</p>', claims)
     assert totals is not None
     # Two claims are declared and pass; the report's third is declared nowhere.
