@@ -2,6 +2,7 @@
 medians, their ratio and its target, and the whole run is written to .docproof/bench.json.
 
     python scripts/bench.py [--runs N] [--quick] [--only KEY[,KEY...]] [--output FILE]
+                            [--floor SCRIPT]
 
 KEY is a benchmark's number or name (see --list). --quick: one round and small pages, to
 see that everything runs. Exit status 1 when a benchmark fails to measure or misses its
@@ -47,6 +48,7 @@ class Settings:
     runs: int  # rounds of the slow benchmarks (whole pages, builds)
     quick: bool
     scratch: Path
+    floor: Path = FLOOR  # the plain-git floor script of benchmark 8
 
     @property
     def many(self) -> int:
@@ -281,8 +283,8 @@ def exploration(s: Settings) -> list[Outcome]:
 
 # ---- 8. the serial page run against the plain-git floor ---------------------------------------
 def page_run_floor(s: Settings) -> list[Outcome]:
-    if not FLOOR.is_file():
-        raise BenchError(f"{FLOOR.relative_to(REPO)} is missing: it is the plain-git floor "
+    if not s.floor.is_file():
+        raise BenchError(f"{s.floor} is missing: it is the plain-git floor "
                          "(the same git work as the pages, as a plain script) this benchmark "
                          "compares the serial page run with")
     report = s.scratch / "page-run-report.json"
@@ -298,11 +300,11 @@ def page_run_floor(s: Settings) -> list[Outcome]:
 
         return timed(go)
 
-    rounds = alternate({"pages": run(pages), "floor": run([sys.executable, str(FLOOR)])},
+    rounds = alternate({"pages": run(pages), "floor": run([sys.executable, str(s.floor)])},
                        s.runs)
     return [entry("8. serial page run vs plain-git floor", rounds, "pages", "floor", target=2.0,
                   labels=("`pytest docs specs runbooks`, serial",
-                          "`python scripts/bench_floor.py`"))]
+                          f"`python {s.floor.name}`, the same git work as plain git"))]
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round, small pages")
     parser.add_argument("--only", help="comma-separated benchmark numbers or names")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--floor", type=Path, default=FLOOR,
+                        help="the plain-git floor script (default scripts/bench_floor.py)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and stop")
     args = parser.parse_args(argv)
     if args.list:
@@ -377,7 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="docproof-bench-"))
     try:
         for benchmark in chosen:
-            outcomes += run_one(benchmark, Settings(runs, args.quick, scratch / benchmark.name))
+            settings = Settings(runs, args.quick, scratch / benchmark.name, args.floor.resolve())
+            outcomes += run_one(benchmark, settings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     context = {"date": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": _commit(),

@@ -98,10 +98,10 @@ def test_the_table_shows_every_ratio_with_its_target_and_verdict(harness: Module
 
 
 def test_without_the_floor_script_the_page_run_entry_fails_loudly(
-        suite: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(suite, "FLOOR", suite.REPO / "scripts" / "no-such-floor.py")
+        suite: ModuleType, tmp_path: Path) -> None:
     floor = next(b for b in suite.BENCHMARKS if b.name == "page-run-floor")
-    settings = suite.Settings(runs=1, quick=True, scratch=tmp_path)
+    settings = suite.Settings(runs=1, quick=True, scratch=tmp_path,
+                              floor=suite.REPO / "scripts" / "no-such-floor.py")
     [outcome] = suite.run_one(floor, settings)
     assert isinstance(outcome, suite.Failure)
     assert "scripts/no-such-floor.py is missing" in outcome.error
