@@ -377,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = selected(args.only)
     started = datetime.now(UTC)
     load = os.getloadavg()[0]
+    commit = _commit()  # the tree measured, before anyone commits during a long run
     outcomes: list[Outcome] = []
     scratch = Path(tempfile.mkdtemp(prefix="docproof-bench-"))
     try:
@@ -385,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcomes += run_one(benchmark, settings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    context = {"date": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": _commit(),
+    context = {"date": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
                "machine": f"{platform.machine()}, {os.cpu_count()} cores",
                "load_average_at_start": round(load, 2), "quick": args.quick,
                "seconds": round((datetime.now(UTC) - started).total_seconds(), 1)}
