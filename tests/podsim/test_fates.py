@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from podsim.errors import GitError
-from podsim.fates import write_ids
 from podsim.fast_import import commit_files
+from podsim.fates import write_ids
 from podsim.gitenv import git_env
 from podsim.origin import Origin
 
