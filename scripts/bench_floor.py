@@ -9,7 +9,9 @@ what the page run could cost if the simulator added nothing around its git work.
 How the counts were derived: the serial page run was traced with a `git` wrapper first on
 PATH (the venv's bin directory, which the page sandbox keeps on PATH) that exports
 `GIT_TRACE2=<log>` and execs the real git, so every git process and its children log their
-argv and their parent process. `--from-trace LOG` recounts them from such a log:
+argv and their parent process. `--from-trace LOG` recounts them from such a log (the
+defaults below are the counts of main at 5161504, unchanged by the simulator's speed-ups:
+the same pages do the same git work):
 
 - a git process whose parent is git (a transport helper, `pack-objects`, `index-pack`, a
   connectivity `rev-list`, housekeeping) is part of the top-level command that forked it;
@@ -53,15 +55,15 @@ SEED_FILES = 38  # the seed commit's files: 2 sheet configs, 24 people, 12 proje
 class Workload:
     """How many of each piece of git work the page run does."""
 
-    seeds: int = 31
-    origin_commits: int = 25
-    bare_clones: int = 57
+    seeds: int = 22
+    origin_commits: int = 14
+    bare_clones: int = 47
     work_clones: int = 9
-    fetches: int = 194
-    fetches_reaching_origin: int = 163
-    pushes: int = 286
-    pushes_reaching_origin: int = 134
-    commits: int = 93
+    fetches: int = 170
+    fetches_reaching_origin: int = 140
+    pushes: int = 250
+    pushes_reaching_origin: int = 111
+    commits: int = 82
     operator_commands: int = 106
 
 
