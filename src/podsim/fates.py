@@ -2,17 +2,17 @@
 pod's volume, or nowhere.
 
 Writes are found by their `Write-Id` trailer, never by commit hash: reconcile's rebase
-rewrites hashes but keeps messages.
+rewrites hashes but keeps messages. Each question is one `git log` over the branches it
+names (no library that forks `git version` on import and a `cat-file` helper per branch).
 """
 
-import contextlib
 import re
-from collections.abc import Callable, Iterator
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
-import git
-
 from podsim.api.store import WRITE_ID_TRAILER
+from podsim.errors import GitError
 from podsim.gitenv import git_env
 from podsim.state import Pod, WorldState
 
@@ -20,17 +20,16 @@ FATES = ("origin", "conflict-branch", "pod-only", "lost")
 _TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
 
 
-def write_ids(repo: git.Repo, refs: str = "refs/heads/") -> set[str]:
+def write_ids(gitdir: Path, env: dict[str, str], refs: str = "refs/heads/") -> set[str]:
     """Write ids on commits reachable from `refs`: one branch, or all under a prefix `.../`."""
-    heads = [
-        h for h in repo.heads if h.path == refs or (refs.endswith("/") and h.path.startswith(refs))
-    ]
-    return {
-        write_id
-        for head in heads
-        for commit in repo.iter_commits(head)
-        for write_id in _TRAILER.findall(str(commit.message))
-    }
+    selector = f"--glob={refs}*" if refs.endswith("/") else refs
+    # --ignore-missing: a branch that does not exist holds no writes (and is no error).
+    argv = ["git", "--git-dir", str(gitdir), "log", "--format=%B", "--ignore-missing",
+            selector, "--"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise GitError(f"{' '.join(argv)!r} exited {done.returncode}: {done.stderr.strip()}")
+    return set(_TRAILER.findall(done.stdout))
 
 
 def live_pods(state: WorldState) -> list[Pod]:
@@ -44,18 +43,16 @@ def classify(
 ) -> dict[str, str]:
     """Write id -> fate, for every acknowledged write of the world (`data_dir`: where a
     pod's data repository lives in the world directory)."""
-    home = root / "inspector-home"
+    env = git_env(root / "inspector-home")
     origin = root / "origin.git"
-    with _open(origin, home) as repo:
-        on_origin = write_ids(repo, "refs/heads/published")
-        on_conflicts = write_ids(repo, "refs/heads/conflicts/")
+    on_origin = write_ids(origin, env, "refs/heads/published")
+    on_conflicts = write_ids(origin, env, "refs/heads/conflicts/")
     in_pods: set[str] = set()
     for pod in live_pods(state):
         gitdir = data_dir(pod)
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
-            with _open(gitdir, home) as repo:
-                in_pods |= write_ids(repo)
+            in_pods |= write_ids(gitdir, env)
     fates = {}
     for write in state.writes:
         if write.id in on_origin:
@@ -67,15 +64,3 @@ def classify(
         else:
             fates[write.id] = "lost"
     return fates
-
-
-@contextlib.contextmanager
-def _open(gitdir: Path, home: Path) -> Iterator[git.Repo]:
-    # GitPython keeps `git cat-file` helpers running; close them with the repository.
-    repo = git.Repo(gitdir)
-    repo.git.update_environment(**git_env(home))
-    try:
-        yield repo
-    finally:
-        repo.close()
-

@@ -15,7 +15,7 @@ from typing import Any
 
 from podsim.clock import Event
 from podsim.durations import entrypoint_s
-from podsim.gitenv import git_env
+from podsim.gitenv import git_env, skip_housekeeping
 from podsim.image import HEAP_ABORT_LINES, entrypoint_shell
 from podsim.runtime import Runtime
 from podsim.seam import (
@@ -126,7 +126,9 @@ class Kubelet:
     def container_env(self, pod: Pod, mounts: Mounts) -> dict[str, str]:
         """The manifest's env, with container paths mapped into the world directory."""
         home = self.rt.root / "containers" / pod.name / str(pod.container.instance)
-        home.mkdir(parents=True, exist_ok=True)
+        if not home.is_dir():  # a new container: its global git config starts quiet
+            home.mkdir(parents=True)
+            skip_housekeeping(home / ".gitconfig")
         env = {key: mounts.to_host(value) for key, value in self.rt.manifest.env.items()}
         env["GIT_SSH_COMMAND"] = self.rt.ssh_command(self._key_file(mounts))
         env["HOSTNAME"] = pod.name

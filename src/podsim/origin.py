@@ -21,7 +21,7 @@ from pathlib import Path
 
 from podsim.errors import GitError, WorldError
 from podsim.fast_import import commit_files, run
-from podsim.gitenv import git_env
+from podsim.gitenv import git_env, skip_housekeeping
 from podsim.seed import seed_files
 from podsim.transport import BLACKHOLE, NETWORK_DOWN, ORIGIN_URL, ssh_command
 
@@ -98,6 +98,7 @@ class Origin:
             ],
             git_env(world_dir / "origin-home"),
         )
+        skip_housekeeping(git_dir / "config")
         hook = git_dir / "hooks" / "pre-receive"
         hook.parent.mkdir()
         hook.write_text(_PRE_RECEIVE_HOOK)

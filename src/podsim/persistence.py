@@ -6,17 +6,20 @@ The stamp (inode, mtime, size) tells a process whether another one has saved sin
 """
 
 import json
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from podsim.clock import Clock
 from podsim.errors import WorldError
 from podsim.state import WorldState, from_data, to_data
-from podsim.trace import Trace
+from podsim.trace import Trace, TraceEntry
 
 STATE_FILE = "world.json"
 
 Stamp = tuple[int, int, int]
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(TraceEntry))
 
 
 class Saved(NamedTuple):
@@ -50,14 +53,29 @@ def save(root: Path, saved: Saved) -> Stamp | None:
     payload = {
         "state": to_data(saved.state),
         "clock": saved.clock.to_dict(),
-        "trace": saved.trace.to_list(),
+        "trace": _entries(saved.trace),
         "process": saved.process,
     }
     path = root / STATE_FILE
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(payload, indent=1, sort_keys=True))
+    # Compact: json's C encoder only runs without indent, and a save happens per operation.
+    partial.write_text(json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                                  default=_dataclass_data))
     partial.replace(path)
     return stamp(root)
+
+
+def _entries(trace: Trace) -> list[dict[str, Any]]:
+    """The trace as `Trace.to_list` gives it, without deep-copying every entry's data on
+    every save (the encoder only reads it)."""
+    return [{name: getattr(entry, name) for name in _ENTRY_FIELDS} for entry in trace.entries]
+
+
+def _dataclass_data(value: object) -> Any:
+    """A dataclass inside an entry's data is saved as `dataclasses.asdict` saves it."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def stamp(root: Path) -> Stamp | None:

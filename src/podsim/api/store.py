@@ -39,6 +39,19 @@ def open_store(ctx: ProcessContext) -> StoreHead:
     """Check the data directory is a bare gitsheets repository and read HEAD."""
     if (ctx.gitdir / ".git").exists():
         raise StoreError(f"{ctx.gitdir} contains .git: the data clone must be bare")
+    # One rev-parse answers every check of a healthy store; anything unexpected goes
+    # through the checks one by one, which name what is wrong.
+    # (`HEAD:.gitsheets/` resolves only when .gitsheets is a directory.)
+    quick = ctx.git("rev-parse", "--is-bare-repository", "HEAD^{commit}", "HEAD:.gitsheets/",
+                    "HEAD^{tree}", "--symbolic-full-name", "HEAD", check=False)
+    answers = quick.stdout.split()
+    if quick.returncode == 0 and len(answers) == 5 and answers[0] == "true" \
+            and answers[4].startswith("refs/heads/"):
+        return StoreHead(answers[4].removeprefix("refs/heads/"), answers[1], answers[3])
+    return _open_store_checked(ctx)
+
+
+def _open_store_checked(ctx: ProcessContext) -> StoreHead:
     bare = ctx.git("rev-parse", "--is-bare-repository", check=False)
     if bare.returncode != 0 or bare.stdout.strip() != "true":
         raise StoreError(f"{ctx.gitdir} is not a bare git repository")

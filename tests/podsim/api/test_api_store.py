@@ -1,5 +1,8 @@
 """Writes: one request, one commit on the bare clone, advanced with compare-and-swap."""
 
+import shutil
+from typing import Any
+
 import pytest
 from apirig import BRANCH, Rig, git, ident, person
 
@@ -79,3 +82,51 @@ def test_open_store_refuses_non_bare_and_missing_gitsheets(rig: Rig) -> None:
     rig.git(rig.pod, "update-ref", f"refs/heads/{BRANCH}", bare)
     with pytest.raises(StoreError, match=r"no \.gitsheets/"):
         open_store(rig.ctx())
+
+
+def test_open_store_reads_branch_commit_and_tree_of_head(rig: Rig) -> None:
+    head = open_store(rig.ctx())
+    assert head.branch == BRANCH
+    assert head.commit == rig.tip(rig.pod)
+    assert head.tree == rig.git(rig.pod, "rev-parse", "HEAD^{tree}")
+
+
+def test_open_store_names_a_detached_unborn_or_blob_gitsheets_head(rig: Rig) -> None:
+    tip = rig.tip(rig.pod)
+    rig.git(rig.pod, "update-ref", "--no-deref", "HEAD", tip)
+    with pytest.raises(StoreError, match=r"HEAD of .* is detached or missing"):
+        open_store(rig.ctx())
+    rig.git(rig.pod, "symbolic-ref", "HEAD", "refs/heads/unborn")
+    with pytest.raises(StoreError, match=r"\(refs/heads/unborn\) does not resolve"):
+        open_store(rig.ctx())
+    rig.git(rig.pod, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+    blob = git(rig.env, rig.pod, "hash-object", "-w", "--stdin", stdin="not a directory\n")
+    tree = git(rig.env, rig.pod, "mktree", stdin=f"100644 blob {blob}\t.gitsheets\n")
+    flat = git(rig.env, rig.pod, "commit-tree", tree, "-m", "flat", extra=ident("X"))
+    rig.git(rig.pod, "update-ref", f"refs/heads/{BRANCH}", flat)
+    with pytest.raises(StoreError, match=r"no \.gitsheets/ directory"):
+        open_store(rig.ctx())
+
+
+def test_open_store_refuses_a_directory_that_is_no_repository(rig: Rig) -> None:
+    for entry in rig.pod.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    with pytest.raises(StoreError, match="is not a bare git repository"):
+        open_store(rig.ctx())
+
+
+def test_a_healthy_store_opens_with_one_git_process(rig: Rig,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, ...]] = []
+    real = ProcessContext.git
+
+    def counted(self: ProcessContext, *args: str, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessContext, "git", counted)
+    open_store(rig.ctx())
+    assert len(calls) == 1, calls
