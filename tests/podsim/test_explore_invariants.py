@@ -104,3 +104,16 @@ def test_a_forced_delete_that_waits_breaks_pod_loss_loses_only_local(
     result = explore([Workload(writes=1, sigterm_handler=True)], faults=["forced-delete"])
     assert "3:pod-loss-loses-only-local" in _broken(result)
     _replays(result)
+
+
+def test_a_write_committed_during_the_running_push_is_an_expected_rollout_loss() -> None:
+    # Writes 0.5 s apart, pushes take 1 s: the second write lands while the first push
+    # runs. stop() lets that push finish and starts no other (FACTS §2.8), so the second
+    # write is lost by name, while the first (inside the running push) must survive.
+    result = explore([Workload(writes=2, gap_s=0.5, sigterm_handler=True)],
+                     faults=["graceful-rollout"])
+    assert _broken(result) == set()
+    assert result.violations(expected=True) == {
+        "5:rollout-drains (coalesced-behind-push)": 1}
+    lossy = [c for c in result.cases if c.violations]
+    assert [c.fates for c in lossy] == [{"w-0001": "origin", "w-0002": "lost"}]
