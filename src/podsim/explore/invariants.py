@@ -17,17 +17,16 @@
    a backoff sleep is `back-off-gap`; without the switch every loss is `no-drain`.
 """
 
-import re
-import subprocess
 from dataclasses import dataclass, field
 from typing import Any
 
 from podsim.api.push_daemon import STATE_KEY
-from podsim.api.store import WRITE_ID_TRAILER
 from podsim.errors import WorldError
+from podsim.explore import fate_cache
+from podsim.explore.refs import published
 from podsim.world import World
 
-_TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
+_FORWARD: dict[tuple[str, str], bool] = {}  # (old, new) -> is new a fast-forward of old
 
 INVARIANTS = {
     "1": "origin-append-only",
@@ -51,28 +50,54 @@ class AtFault:
 
     @classmethod
     def observe(cls, world: World) -> "AtFault":
-        fates = world.fates()
+        fates = fate_cache.fates(world)
+        tip = published(world.origin.git_dir)
         try:
             pod = world.pod()
         except WorldError:  # no current pod (mid-rollout): no daemon to ask
-            return cls(world.origin.tip(), fates, False, len(world.trace.entries))
+            return cls(tip, fates, False, len(world.trace.entries))
         daemon = pod.container.process.get(STATE_KEY) or {}
         batch = daemon.get("batch") or {}
         pushing = batch.get("push_due") is not None
         local = {w for w, f in fates.items() if f == "pod-only"}
-        in_push = _shipped(world, pod_dir=world.data_dir(pod), tip=batch.get("tip", "")) \
-            & local if pushing and local else set()
-        return cls(world.origin.tip(), fates, daemon.get("current_backoff_ms") is not None,
-                   len(world.trace.entries), pushing, frozenset(in_push))
+        in_push: frozenset[str] = frozenset()
+        if pushing and local and batch.get("tip"):  # what that push ships: its tip's history
+            in_push = fate_cache.write_ids_of(world.data_dir(pod), batch["tip"],
+                                              world.pod_git_env()) & local
+        return cls(tip, fates, daemon.get("current_backoff_ms") is not None,
+                   len(world.trace.entries), pushing, in_push)
 
 
-def _shipped(world: World, pod_dir: Any, tip: str) -> set[str]:
-    """Write ids on the commits a push of `tip` ships (all of its history)."""
-    if not tip:
-        return set()
-    log = subprocess.run(["git", "--git-dir", str(pod_dir), "log", "--format=%B", tip],
-                         capture_output=True, text=True, env=world.pod_git_env(), check=False)
-    return set(_TRAILER.findall(log.stdout))
+class PublishedWatch:
+    """Invariant 1 after every event: origin's `published` as read after each event of a
+    faulted run (a ref file read, no git), each move checked for fast-forward at the end."""
+
+    def __init__(self, world: World, at: AtFault) -> None:
+        self.world = world
+        self.tips: list[tuple[float, str]] = [(world.now, at.published)]
+
+    def __call__(self, world: World) -> None:
+        tip = published(world.origin.git_dir)
+        if tip != self.tips[-1][1]:
+            self.tips.append((world.now, tip))
+
+    def violations(self) -> "list[Violation]":
+        out = []
+        for (_, old), (t, new) in zip(self.tips, self.tips[1:], strict=False):
+            if not _fast_forward(self.world, old, new):
+                out.append(Violation("1", f"published {old[:7]} moved to {new[:7] or 'nothing'}"
+                                          f" at t={t:g}s, not a fast-forward"))
+        return out
+
+
+def _fast_forward(world: World, old: str, new: str) -> bool:
+    if not old:
+        return True
+    if not new:
+        return False
+    if (old, new) not in _FORWARD:  # commits name their history: the answer never changes
+        _FORWARD[(old, new)] = world.origin.is_ancestor(old, new)
+    return _FORWARD[(old, new)]
 
 
 @dataclass
@@ -99,14 +124,14 @@ class Checked:
 
 
 def check(world: World, at: AtFault, effect: str, fault_name: str,
-          origin_condition: str, sigterm_handler: bool, other_writer: bool) -> Checked:
-    fates = world.fates()
+          origin_condition: str, sigterm_handler: bool, other_writer: bool,
+          watch: PublishedWatch | None = None) -> Checked:
+    fates = fate_cache.fates(world)
     out = Checked(fates)
     lost = sorted(w for w, f in fates.items() if f == "lost")
-    final = world.origin.tip()
-    if final != at.published and not world.origin.is_ancestor(at.published, final):
-        out.violations.append(Violation("1", f"published {at.published[:7]} rewritten "
-                                             f"to {final[:7]}"))
+    watch = watch or PublishedWatch(world, at)
+    watch(world)  # the end state, in case no event was watched
+    out.violations += watch.violations()
     gone = sorted(w for w, f in at.fates.items() if f == "origin" and fates.get(w) != "origin")
     if gone:
         out.violations.append(Violation("1", f"left published: {', '.join(gone)}"))
@@ -126,7 +151,7 @@ def check(world: World, at: AtFault, effect: str, fault_name: str,
                 if e.kind == "origin.accept" and e.data.get("branch") == "published"]
     previous = at.published
     for tip in accepted:
-        if tip and tip != previous and not world.origin.is_ancestor(previous, tip):
+        if tip and tip != previous and not _fast_forward(world, previous, tip):
             out.violations.append(Violation("4", f"accepted {tip[:7]}, not a fast-forward "
                                                  f"of {previous[:7]}"))
         previous = tip or previous
