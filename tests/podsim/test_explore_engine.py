@@ -45,3 +45,22 @@ def test_a_published_branch_rewound_mid_run_and_restored_breaks_append_only(
     details = [v["detail"] for c in result.cases for v in c.unexpected()]
     assert any("not a fast-forward" in d for d in details), details
 
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_never_off_one(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from podsim.explore import runner
+
+    screen = io.StringIO()
+    monkeypatch.setattr(runner, "progress_console",
+                        lambda: Console(file=screen, force_terminal=True, width=80))
+    explore([Workload(writes=1)], faults=["oom-kill"], progress=True)
+    assert "exploring" in screen.getvalue()
+    drawn = screen.tell()
+    explore([Workload(writes=1)], faults=["oom-kill"])  # stderr is not a TTY under pytest
+    assert screen.tell() == drawn
+    assert capsys.readouterr() == ("", "")

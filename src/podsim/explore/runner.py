@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podsim.errors import WorldError
 from podsim.explore.faults import FAULTS, fault
@@ -21,6 +22,9 @@ from podsim.explore.moments import Moment, copy_world, moments
 from podsim.explore.result import Case, Result
 from podsim.explore.workload import Workload
 from podsim.world import World
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # How long a faulted world runs before it is checked: past CrashLoopBackOff, the node
 # monitor's grace and eviction, and several push back-offs.
@@ -156,20 +160,25 @@ def _map(tasks: list[Task], workers: int, progress: bool) -> Iterable[Case]:
         pool.join()
 
 
+def progress_console() -> "Console":
+    """Where the progress bar draws: standard error, so `--json` output stays clean."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _with_progress(items: Iterable[Case], total: int, on: bool) -> Iterable[Case]:
     if not on:
         return list(items)
     from rich.progress import Progress
 
     out = []
-    with Progress(transient=True) as bar:
+    with Progress(console=progress_console(), transient=True) as bar:
         job = bar.add_task("exploring", total=total)
         for item in items:
             out.append(item)
             bar.advance(job)
     return out
-
-
 
 
 def replay_case(workload: Workload, boundary: int, fault_name: str, root: Path) -> Case:
