@@ -12,9 +12,10 @@
    means inside the `git push` running at that moment: that push ships the branch tip as
    of its start, and stop() only lets that one push finish; it never starts another, so a
    commit notified while the push runs is not pushed, and a backoff sleep is cancelled
-   with no further attempt (FACTS §2.8, §2.3). A lost write that was committed after the
-   running push started is the expected violation `coalesced-behind-push`; one waiting in
-   a backoff sleep is `back-off-gap`; without the switch every loss is `no-drain`.
+   with no further attempt (docs/reference/sources.md#push-daemon; FACTS §2.8, §2.3). A
+   lost write committed after the running push started is the expected violation
+   `coalesced-behind-push`; one waiting in a backoff sleep is `back-off-gap`; without the
+   switch every loss is `no-drain`.
 """
 
 from dataclasses import dataclass, field
