@@ -123,8 +123,9 @@ def kubectl_matrix(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def explore(session: nox.Session) -> None:
     """Every fault kind at every step boundary of the default workloads (podsim explore);
-    writes .explore/result.json and fails on an unexpected invariant violation. Arguments
-    go to `podsim explore` (e.g. `-- --shard 1/2`)."""
+    writes docs/reference/fault-matrix.json (the fault matrix page and the storage spec cite
+    it: commit it) and fails on an unexpected invariant violation. Arguments go to `podsim
+    explore` (e.g. `-- --shard 1/2 --output part1.json`)."""
     _install(session)
-    session.run("podsim", "explore", "--json", "--output", ".explore/result.json",
+    session.run("podsim", "explore", "--json", "--output", "docs/reference/fault-matrix.json",
                 *session.posargs)

@@ -33,6 +33,9 @@ from podsim.scenarios.export import (
     model_fingerprint,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs-macros loads us by path
+from _fault_matrix import define_macros as define_fault_matrix_macros
+
 
 class ModelExportFailed(RuntimeError):
     """The podsim CLI could not produce an export the site needs."""
@@ -103,6 +106,7 @@ def define_env(env: Any) -> None:
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
                   scenario_sequence, fault_table, report_example):
         env.macro(macro)
+    define_fault_matrix_macros(env)
 
 
 class ModelExports:

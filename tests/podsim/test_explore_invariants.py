@@ -9,7 +9,7 @@ import pytest
 from podsim.api import push_daemon, reconcile
 from podsim.api.context import ProcessContext
 from podsim.cluster import Cluster
-from podsim.explore import Workload, explore
+from podsim.explore import Workload, explore, minimal_failing
 from podsim.kubelet import Kubelet
 from podsim.state import Pod
 
@@ -18,15 +18,18 @@ def _broken(result: Any) -> set[str]:
     return {v["invariant"] for c in result.cases for v in c.unexpected()}
 
 
-def _replays(result: Any) -> None:
-    """The printed smallest case is Python that, run on its own, reproduces the violation."""
-    case = result.smallest_failing()
-    assert case is not None
+def _replays(result: Any) -> Any:
+    """The minimal failing case (fewest writes, earliest boundary), printed as Python, run on
+    its own, fails the same way; returns that case."""
+    minimal = minimal_failing(result)
+    assert minimal is not None and minimal.case.unexpected()
     namespace: dict[str, Any] = {}
-    exec(result.to_dict()["smallest_failing"], namespace)  # what a page would run
+    exec(minimal.scenario, namespace)  # what a page would run
     replayed = namespace["case"]
-    assert {v["invariant"] for v in replayed.to_violations()} >= {
-        v["invariant"] for v in case.unexpected()}
+    assert {v["invariant"] for v in replayed.unexpected()} >= {
+        v["invariant"] for v in minimal.case.unexpected()}
+    assert minimal.workload.writes <= min(w["writes"] for w in result.workloads)
+    return minimal
 
 
 def test_the_unbroken_model_keeps_every_invariant() -> None:
@@ -80,9 +83,11 @@ def test_a_drain_switch_that_does_not_drain_breaks_rollout_drains(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The switch is on, but stop() abandons the push in flight.
     monkeypatch.setattr(push_daemon, "stop", lambda ctx, timeout_s=0.0: 0.0)
-    result = explore([Workload(writes=1, sigterm_handler=True)], faults=["graceful-rollout"])
+    result = explore([Workload(writes=3, sigterm_handler=True)], faults=["graceful-rollout"])
     assert "5:rollout-drains" in _broken(result)
-    _replays(result)
+    minimal = _replays(result)
+    # shrunk: one write, struck while its push runs (the write's own boundary)
+    assert (minimal.workload.writes, minimal.case.boundary) == (1, 1)
 
 
 def test_without_the_switch_a_rollout_loss_is_expected_by_name() -> None:
@@ -104,3 +109,16 @@ def test_a_forced_delete_that_waits_breaks_pod_loss_loses_only_local(
     result = explore([Workload(writes=1, sigterm_handler=True)], faults=["forced-delete"])
     assert "3:pod-loss-loses-only-local" in _broken(result)
     _replays(result)
+
+
+def test_a_write_committed_during_the_running_push_is_an_expected_rollout_loss() -> None:
+    # Writes 0.5 s apart, pushes take 1 s: the second write lands while the first push
+    # runs. stop() lets that push finish and starts no other (FACTS §2.8), so the second
+    # write is lost by name, while the first (inside the running push) must survive.
+    result = explore([Workload(writes=2, gap_s=0.5, sigterm_handler=True)],
+                     faults=["graceful-rollout"])
+    assert _broken(result) == set()
+    assert result.violations(expected=True) == {
+        "5:rollout-drains (coalesced-behind-push)": 1}
+    lossy = [c for c in result.cases if c.violations]
+    assert [c.fates for c in lossy] == [{"w-0001": "origin", "w-0002": "lost"}]

@@ -3,9 +3,11 @@
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from podsim.explore.faults import FAULTS
+from podsim.explore.minimal import minimal_failing
 from podsim.explore.result import Result, merge
 from podsim.explore.runner import explore
 from podsim.explore.workload import DEFAULT_WORKLOADS, ORIGIN_CONDITIONS, Workload
@@ -66,7 +68,13 @@ def run(args: argparse.Namespace) -> int:
         print(result.summary())
     else:
         print(text)
-    return 1 if result.violations(expected=False) else 0
+    if not result.violations(expected=False):
+        return 0
+    minimal = minimal_failing(result)  # re-explores the failing fault with fewer writes
+    if minimal is not None:
+        print(f"minimal failing case ({minimal.workload.writes} writes):\n{minimal.scenario}",
+              file=sys.stderr)
+    return 1
 
 
 def _workloads(args: argparse.Namespace) -> list[Workload]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podsim.explore.invariants import AtFault
+from podsim.explore.refs import refs
 from podsim.explore.workload import Workload, drive
 from podsim.world import World
 
@@ -27,26 +28,6 @@ class Moment:
     key: str  # git + cluster state; equal keys are one crash point
     snapshot: Path
     at: AtFault  # what the invariants compare with, observed once per crash point
-
-
-def refs(gitdir: Path) -> dict[str, str]:
-    """Every ref of a repository read from its files (no git process: this runs per move)."""
-    found: dict[str, str] = {}
-    packed = gitdir / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text().splitlines():
-            if line and line[0] not in "#^":
-                sha, name = line.split(" ", 1)
-                found[name] = sha
-    base = gitdir / "refs"
-    if base.is_dir():
-        for path in base.rglob("*"):
-            if path.is_file():
-                found[str(path.relative_to(gitdir))] = path.read_text().strip()
-    head = gitdir / "HEAD"
-    if head.is_file():
-        found["HEAD"] = head.read_text().strip()
-    return found
 
 
 def state_key(world: World, workload: Workload) -> str:

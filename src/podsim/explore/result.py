@@ -101,7 +101,8 @@ class Result:
             "matrix": self.matrix(),
             "violations": self.violations(expected=False),
             "expected_violations": self.violations(expected=True),
-            "smallest_failing": scenario(self, smallest) if smallest else None,
+            "smallest_failing": scenario(self.workloads[smallest.workload], smallest)
+            if smallest else None,
             "cases": [asdict(c) for c in self.cases],
         }
 
@@ -135,7 +136,8 @@ class Result:
             f"{k} x{v}" for k, v in expected.items()) or "0"))
         smallest = self.smallest_failing()
         if smallest:
-            lines += ["smallest failing case:", scenario(self, smallest)]
+            lines += ["smallest failing case:",
+                      scenario(self.workloads[smallest.workload], smallest)]
         return "\n".join(lines)
 
 
@@ -157,9 +159,9 @@ def merge(parts: list[Result]) -> Result:
                         (1, 1))
 
 
-def scenario(result: Result, case: Case) -> str:
-    """Python a page can run: rebuild the crash point, inject the fault, check again."""
-    workload = result.workloads[case.workload]
+def scenario(workload: dict[str, Any], case: Case) -> str:
+    """Python a page can run: rebuild the crash point of `workload` (its to_dict()), inject
+    the fault, check again; `case` names the boundary and the fault."""
     broken = ", ".join(v["invariant"] for v in case.unexpected())
     args = ", ".join(f"{k}={v!r}" for k, v in workload.items())
     return "\n".join([

@@ -10,17 +10,21 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podsim.errors import WorldError
 from podsim.explore.faults import FAULTS, fault
-from podsim.explore.invariants import AtFault, Checked, Violation, check
+from podsim.explore.invariants import AtFault, Checked, PublishedWatch, Violation, check
 from podsim.explore.moments import Moment, copy_world, moments
 from podsim.explore.result import Case, Result
 from podsim.explore.workload import Workload
 from podsim.world import World
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # How long a faulted world runs before it is checked: past CrashLoopBackOff, the node
 # monitor's grace and eviction, and several push back-offs.
@@ -94,14 +98,28 @@ def run_fault(world: World, task: Task) -> Case:
         chosen.inject(world)
     except WorldError as error:  # e.g. no current pod while a rollout is under way
         return Case.of(task, applicable=False, checked=None, note=str(error).split("\n")[0])
+    watch = PublishedWatch(world, at)
     try:
-        world.advance(QUIESCENCE_S)
+        run_to_quiescence(world, watch)
     except Exception as error:  # the model itself failed: a finding, not a crash of ours
         failed = Checked(world.fates(), [Violation("model-error", _one_line(error))])
         return Case.of(task, applicable=True, checked=failed, note="")
     checked = check(world, at, chosen.effect, task.fault, task.workload.origin,
-                    task.workload.sigterm_handler, task.workload.other_writer)
+                    task.workload.sigterm_handler, task.workload.other_writer, watch)
     return Case.of(task, applicable=True, checked=checked, note="")
+
+
+def run_to_quiescence(world: World, after_each: Callable[[World], None]) -> None:
+    """Process every event due within QUIESCENCE_S, calling `after_each` after each one (and
+    once before the first): run_until asks its condition between events."""
+    deadline = world.now + QUIESCENCE_S
+
+    def settled(w: World) -> bool:
+        after_each(w)
+        due = w.next_event_at()
+        return due is None or due > deadline
+
+    world.run_until(settled, limit_s=QUIESCENCE_S)
 
 
 def _one_line(error: BaseException) -> str:
@@ -142,20 +160,25 @@ def _map(tasks: list[Task], workers: int, progress: bool) -> Iterable[Case]:
         pool.join()
 
 
+def progress_console() -> "Console":
+    """Where the progress bar draws: standard error, so `--json` output stays clean."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _with_progress(items: Iterable[Case], total: int, on: bool) -> Iterable[Case]:
     if not on:
         return list(items)
     from rich.progress import Progress
 
     out = []
-    with Progress(transient=True) as bar:
+    with Progress(console=progress_console(), transient=True) as bar:
         job = bar.add_task("exploring", total=total)
         for item in items:
             out.append(item)
             bar.advance(job)
     return out
-
-
 
 
 def replay_case(workload: Workload, boundary: int, fault_name: str, root: Path) -> Case:

@@ -104,9 +104,12 @@ def step_one_event(world: World) -> str:
 
 
 def drive(workload: Workload, world: World) -> Iterator[Move]:
-    """Run the unfaulted workload on a fresh world, yielding after every move."""
-    ops = workload.operations()
-    end = workload.end_s
+    """Run the unfaulted workload on a fresh world, yielding after every move. Operation
+    times count from the world's start: a new world has already booted (virtual time runs
+    during boot), and a workload's first write is meant for the pod that serves."""
+    start = world.now
+    ops = [(start + t, op) for t, op in workload.operations()]
+    end = start + workload.end_s
     while True:
         next_event = world.next_event_at()
         next_op = ops[0][0] if ops else None
