@@ -22,7 +22,10 @@ from pathlib import Path
 import pytest
 
 from docproof import PageWorld, Sandbox
+from docproof.authoring import WHERE, read_page
 from podsim.apiserver import kubectl_binary
+from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.server import ApiServer
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
 from podsim.scenarios.runner import create_world
@@ -87,6 +90,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
     kubectl, version = _kubectl()
     built = _build_world(world, sandbox.root / "world")
+    _verify_symptoms(page, world, built, kubectl, sandbox)
     kubeconfig = sandbox.home / KUBECONFIG
     bindir = _operator_bin(sandbox.root / "bin", kubectl)
     ssh = _operator_ssh(built, sandbox.home)
@@ -120,6 +124,39 @@ def _serve_api(world_root: Path, kubeconfig: Path, log: Path) -> str:
     return (f"if ! read -r __podsim_api_url < <(exec {serve} 2>{shlex.quote(str(log))}); then\n"
             f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
             "  false\nfi")
+
+
+class SymptomNotSeen(AssertionError):
+    """A runbook's `symptoms:` entry does not show in its incident world where it says."""
+
+
+def _verify_symptoms(page: Path, name: str, world: World, kubectl: Path, sandbox: Sandbox) -> None:
+    """Each observed symptom in the page's front matter shows in its world as set up (before
+    any block): its text is in what `kubectl logs` / `kubectl get pods` prints there."""
+    shown = page.relative_to(REPO) if page.is_relative_to(REPO) else Path(page.name)
+    observed = [s for s in read_page(page, shown).symptoms if s.observed]
+    if not observed:
+        return
+    manifest = world.manifest
+    commands = {"logs": ["logs", f"deploy/{manifest.deployment}"], "pods": ["get", "pods"]}
+    kubeconfig = sandbox.root / "symptoms" / "kubeconfig.yaml"
+    seen: dict[str, str] = {}
+    with ApiServer(world.root) as server:
+        write_kubeconfig(kubeconfig, server.url)
+        for where in sorted({s.where for s in observed}):
+            done = subprocess.run([str(kubectl), "--kubeconfig", str(kubeconfig), "-n",
+                                   manifest.namespace, *commands[where]], env=sandbox.env,
+                                  capture_output=True, text=True, timeout=60, check=False)
+            seen[where] = done.stdout + done.stderr
+    for symptom in observed:
+        if symptom.text not in seen[symptom.where]:
+            command = shlex.join(["kubectl", "-n", manifest.namespace, *commands[symptom.where]])
+            raise SymptomNotSeen(
+                f"{shown}:{symptom.line}: symptom claim '{symptom.where}: {symptom.text}' does "
+                f"not hold: {WHERE[symptom.where]} (`{command}`) in this runbook's incident "
+                f"world {name!r} never show it, so the symptom "
+                "table would send operators to the wrong runbook"
+            )
 
 
 class KubectlUnusable(RuntimeError):

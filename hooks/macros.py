@@ -14,6 +14,7 @@ model.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
@@ -103,6 +104,19 @@ def define_env(env: Any) -> None:
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
                   scenario_sequence, fault_table, report_example):
         env.macro(macro)
+    _beside("_fact_tables").define_fact_macros(env, model.facts)
+
+
+def _beside(name: str) -> Any:
+    # A helper module next to this file: mkdocs-macros loads this file by its path, so the
+    # hooks folder is not on sys.path here.
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {name}.py beside {__file__}")
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
 
 
 class ModelExports:
