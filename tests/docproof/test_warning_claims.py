@@ -51,3 +51,12 @@ def test_other_admonitions_and_fenced_warnings_need_no_claim() -> None:
     text = ('!!! note "N"\n    Fine.\n\n!!! tip\n    Fine.\n\n'
             '```{.markdown}\n!!! danger "In a fence"\n```\n')
     assert parse_page(text, Path("p.md")).claims == ()
+
+
+def test_a_warning_removed_under_its_claim_comment_fails_at_the_comment() -> None:
+    text = CLAIMED.replace('!!! danger "Do not delete the pod"\n    Deleting it loses the '
+                           "commits.\n\n    Fetch them first.\n\n", "")
+    with pytest.raises(PageError, match="no danger or warning follows") as raised:
+        parse_page(text, Path("p.md"))
+    assert raised.value.line == 3
+    assert "claim 'ops.no-delete'" in str(raised.value)

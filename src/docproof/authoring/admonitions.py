@@ -10,7 +10,7 @@ claim, and removing a warning leaves its check naming a claim that no longer exi
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from docproof.errors import PageError
@@ -59,13 +59,16 @@ def _title(line: str) -> str:
 
 
 def check_warnings_claimed(
-    shown: Path, lines: list[str], fenced: Collection[int], marker_lines: Collection[int]
+    shown: Path, lines: list[str], fenced: Collection[int], markers: Mapping[int, str]
 ) -> None:
-    """Raise PageError at the first warning admonition not declared as a claim.
+    """Raise PageError at the first warning admonition not declared as a claim, or at a
+    claim comment set apart by a blank line (the form for warnings) with no warning after it.
 
-    ``fenced``: 0-based indexes of code lines; ``marker_lines``: 1-based lines of the page's
-    claim markers.
+    ``fenced``: 0-based indexes of code lines; ``markers``: the page's claim markers, their
+    1-based line -> claim id.
     """
+    _check_markers_for_warnings(shown, lines, markers)
+    marker_lines = set(markers)
     for index, line in enumerate(lines):
         kind = None if index in fenced else warning_kind(line)
         if kind is None:
@@ -86,3 +89,19 @@ def check_warnings_claimed(
             "be declared with <!-- claim: id --> on the line before it and checked by a "
             "block that shows the harm it warns of",
         )
+
+
+def _check_markers_for_warnings(shown: Path, lines: list[str], markers: Mapping[int, str]) -> None:
+    # A blank line after a claim comment keeps a warning admonition a block of its own; a
+    # paragraph claim has none. So a blank line with no warning after it means one was removed.
+    for line, claim_id in markers.items():
+        if line >= len(lines) or lines[line].strip():
+            continue
+        after = line
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        if after >= len(lines) or warning_kind(lines[after]) is None:
+            raise PageError(shown, line, f"claim {claim_id!r} is set apart by a blank line, the "
+                            "form for a warning admonition, but no danger or warning follows "
+                            "(was the warning removed?); a paragraph claim starts on the line "
+                            "after its comment")

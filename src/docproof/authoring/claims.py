@@ -59,7 +59,7 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
         claims.append(Claim(claim_id, shown, index + 1, text))
-    check_warnings_claimed(shown, lines, fenced, {claim.line for claim in claims})
+    check_warnings_claimed(shown, lines, fenced, {claim.line: claim.id for claim in claims})
     return tuple(claims)
 
 
