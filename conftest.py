@@ -22,7 +22,10 @@ from pathlib import Path
 import pytest
 
 from docproof import PageWorld, Sandbox
+from docproof.authoring import WHERE, read_page
 from podsim.apiserver import kubectl_binary
+from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.server import ApiServer
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
 from podsim.scenarios.runner import create_world
@@ -31,6 +34,8 @@ from podsim.world import World
 REPO = Path(__file__).resolve().parent
 KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's default
 OPERATOR_KEY = "podsim-operator-key"
+# The reload secret the sandbox's API is configured with (upstream wants 32+ characters).
+RELOAD_SECRET = "podsim-sandbox-reload-secret-0000000000"
 KUBECTL_SETTING = "DOCPROOF_KUBECTL"
 PAGE_ROOTS = ("docs", "specs", "runbooks")
 
@@ -87,13 +92,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
     kubectl, version = _kubectl()
     built = _build_world(world, sandbox.root / "world")
+    _verify_symptoms(page, world, built, kubectl, sandbox)
     kubeconfig = sandbox.home / KUBECONFIG
     bindir = _operator_bin(sandbox.root / "bin", kubectl)
     ssh = _operator_ssh(built, sandbox.home)
     # Operator commits get the world's virtual time, so their hashes repeat run after run.
     stamp = f"@{int(built.utc().timestamp())} +0000"
+    ingress = _ingress_tls(sandbox.root / "ingress")
     env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
-           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+           "CFP_DATA_RELOAD_SECRET": RELOAD_SECRET, "CURL_CA_BUNDLE": str(ingress / "cert.pem")}
     clone = sandbox.home / "codeforphilly-data"
     subprocess.run(
         ["git", "clone", "-q", ORIGIN_URL, str(clone)],
@@ -104,22 +112,77 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
         env=env,
         path_prepend=[bindir, REPO / "scripts"],
         cwd=clone,
-        session_start=_serve_api(built.root, kubeconfig, sandbox.root / "apiserver.log"),
+        session_start=_serve_api(built.root, kubeconfig, ingress, sandbox.root / "apiserver.log"),
         tools={"kubectl": version},
     )
 
 
-def _serve_api(world_root: Path, kubeconfig: Path, log: Path) -> str:
+def _serve_api(world_root: Path, kubeconfig: Path, ingress: Path, log: Path) -> str:
     """Bash that starts the world's API endpoint in the background of the page's session.
 
-    The server writes the kubeconfig, then prints its URL: reading that line waits until it
-    listens. Its logs go to a file, never into a block's output; it ends with the session.
+    The server writes the kubeconfig, then prints its URL and the host:port of the API's
+    HTTPS webhook (what the cluster's ingress serves): reading that line waits until both
+    listen, and `API_HOST` names the webhook's loopback address, so a page's
+    `curl https://$API_HOST/...` runs verbatim. Its logs go to a file, never into a block's
+    output; it ends with the session.
     """
     serve = shlex.join([sys.executable, "-m", "podsim.apiserver", str(world_root),
-                        "--kubeconfig", str(kubeconfig)])
-    return (f"if ! read -r __podsim_api_url < <(exec {serve} 2>{shlex.quote(str(log))}); then\n"
+                        "--kubeconfig", str(kubeconfig),
+                        "--ingress-cert", str(ingress / "cert.pem"),
+                        "--ingress-key", str(ingress / "key.pem"),
+                        "--reload-secret-file", str(ingress / "reload-secret")])
+    return (f"if ! read -r __podsim_api_url API_HOST < <(exec {serve} "
+            f"2>{shlex.quote(str(log))}); then\n"
             f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
-            "  false\nfi")
+            "  false\nfi\nexport API_HOST")
+
+
+def _ingress_tls(directory: Path) -> Path:
+    """A self-signed certificate for the webhook's loopback address (curl trusts it through
+    CURL_CA_BUNDLE) and the reload secret file, in `directory`."""
+    directory.mkdir(parents=True)
+    (directory / "reload-secret").write_text(RELOAD_SECRET + "\n")
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+        capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        raise RuntimeError(f"openssl could not make the ingress certificate: {made.stderr}")
+    return directory
+
+
+class SymptomNotSeen(AssertionError):
+    """A runbook's `symptoms:` entry does not show in its incident world where it says."""
+
+
+def _verify_symptoms(page: Path, name: str, world: World, kubectl: Path, sandbox: Sandbox) -> None:
+    """Each observed symptom in the page's front matter shows in its world as set up (before
+    any block): its text is in what `kubectl logs` / `kubectl get pods` prints there."""
+    shown = page.relative_to(REPO) if page.is_relative_to(REPO) else Path(page.name)
+    observed = [s for s in read_page(page, shown).symptoms if s.observed]
+    if not observed:
+        return
+    manifest = world.manifest
+    commands = {"logs": ["logs", f"deploy/{manifest.deployment}"], "pods": ["get", "pods"]}
+    kubeconfig = sandbox.root / "symptoms" / "kubeconfig.yaml"
+    seen: dict[str, str] = {}
+    with ApiServer(world.root) as server:
+        write_kubeconfig(kubeconfig, server.url)
+        for where in sorted({s.where for s in observed}):
+            done = subprocess.run([str(kubectl), "--kubeconfig", str(kubeconfig), "-n",
+                                   manifest.namespace, *commands[where]], env=sandbox.env,
+                                  capture_output=True, text=True, timeout=60, check=False)
+            seen[where] = done.stdout + done.stderr
+    for symptom in observed:
+        if symptom.text not in seen[symptom.where]:
+            command = shlex.join(["kubectl", "-n", manifest.namespace, *commands[symptom.where]])
+            raise SymptomNotSeen(
+                f"{shown}:{symptom.line}: symptom claim '{symptom.where}: {symptom.text}' does "
+                f"not hold: {WHERE[symptom.where]} (`{command}`) in this runbook's incident "
+                f"world {name!r} never show it, so the symptom "
+                "table would send operators to the wrong runbook"
+            )
 
 
 class KubectlUnusable(RuntimeError):
@@ -156,9 +219,17 @@ def _build_world(name: str, root: Path) -> World:
 
 
 def _operator_bin(bindir: Path, kubectl: Path) -> Path:
-    """A directory holding `kubectl`, first on this sandbox's PATH: no other kubectl wins."""
+    """A directory holding `kubectl` and `curl`, first on this sandbox's PATH: no other
+    kubectl wins."""
     bindir.mkdir(parents=True, exist_ok=True)
     (bindir / "kubectl").symlink_to(kubectl)
+    # The machine's curl, ahead of the sandbox's network shim, with every connection pinned
+    # to loopback (where the world serves the webhook), even without a network namespace.
+    curl = shutil.which("curl")
+    if curl is not None:
+        (bindir / "curl").write_text(
+            f"#!/bin/sh\nexec {shlex.quote(curl)} --noproxy '*' --connect-to ::127.0.0.1: \"$@\"\n")
+        (bindir / "curl").chmod(0o755)
     return bindir
 
 

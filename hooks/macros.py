@@ -34,6 +34,7 @@ from podsim.scenarios.export import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # mkdocs-macros loads us by path
+from _fact_tables import define_fact_macros
 from _fault_matrix import define_macros as define_fault_matrix_macros
 
 
@@ -107,6 +108,7 @@ def define_env(env: Any) -> None:
                   scenario_sequence, fault_table, report_example):
         env.macro(macro)
     define_fault_matrix_macros(env)
+    define_fact_macros(env, model.facts)
 
 
 class ModelExports:

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from podsim.explore.moments import copy_world
 from podsim.scenarios.catalog import SCENARIOS
 from podsim.scenarios.runner import create_world
 from podsim.trace import TraceEntry
@@ -132,3 +133,15 @@ def retry_count(world: World) -> int:
 def events_since(world: World, kind: str, start: float) -> list[TraceEntry]:
     """The world's trace entries of `kind` at or after virtual time `start`, oldest first."""
     return [entry for entry in world.trace.of_kind(kind) if entry.t >= start]
+
+
+def world_copy(world: World, name: str) -> World:
+    """A copy of `world` as it is now, beside it: a check can try an action there (the one
+    a warning forbids, say) and leave the page's own world untouched."""
+    root = world.root.parent / "copies" / name
+    if root.exists():
+        raise FileExistsError(f"world copy {name!r} already exists at {root}")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with world.transaction(save=False):  # nothing half-saved while it is copied (objects linked)
+        copy_world(world.root, root)
+    return World.open(root)

@@ -22,8 +22,10 @@ sys.path.insert(0, str(REPO / "tests" / "content"))
 from page_session import run_pages
 
 RUNBOOK = Path("runbooks/unpushed-commits.md")
-# The console block listing what only the pod has: two commands, deterministic output.
-BLOCK_LINE = 73
+# The console block listing what only the pod has: two commands, deterministic output
+# (found by its claim, so edits above it on the page do not move the test off it).
+BLOCK_LINE = next(block.line for block in parse_page((REPO / RUNBOOK).read_text(), RUNBOOK).blocks
+                  if block.options and block.options.claim == "unpushed.gap-is-measurable")
 
 
 def _copy_text() -> ModuleType:

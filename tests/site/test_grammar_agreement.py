@@ -34,12 +34,19 @@ CASES = {
         "# Double dot\n\n<!-- claim: sample.cd -->\nA sentence.\n\n"
         '```{.console claim="sample..d"}\n$ echo hi\nhi\n```\n'
     ),
+    # A warning is a claim: without a claim comment before it, the page is refused.
+    "unclaimed-danger": (
+        '# Danger\n\nText.\n\n!!! danger "Do not delete the pod"\n    It loses commits.\n'
+    ),
+    "unclaimed-warning": '# Warning\n\n???+ warning "Careful"\n    Harm.\n',
 }
 REFUSED = {
     "underscore-marker": (3, "claim id 'sample.a_b' " + PROBLEM),
     "double-dot-marker": (3, "claim id 'sample..b' " + PROBLEM),
     "underscore-option": (6, "claim id 'sample.a_b' " + PROBLEM),
     "double-dot-option": (6, "claim id 'sample..d' " + PROBLEM),
+    "unclaimed-danger": (5, "danger admonition 'Do not delete the pod' is not a claim"),
+    "unclaimed-warning": (3, "warning admonition 'Careful' is not a claim"),
 }
 
 

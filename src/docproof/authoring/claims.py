@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from docproof.authoring.admonitions import admonition_text, check_warnings_claimed
 from docproof.errors import PageError
 
 CLAIM_ID = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*\Z")
@@ -58,6 +59,7 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
         claims.append(Claim(claim_id, shown, index + 1, text))
+    check_warnings_claimed(shown, lines, fenced, {claim.line: claim.id for claim in claims})
     return tuple(claims)
 
 
@@ -66,6 +68,9 @@ def _next_paragraph(lines: list[str], start: int) -> str:
     index = start
     while index < len(lines) and not lines[index].strip():
         index += 1
+    admonition = admonition_text(lines, index)
+    if admonition is not None:
+        return admonition  # a warning declared as a claim: its title and body
     paragraph: list[str] = []
     while index < len(lines) and lines[index].strip():
         paragraph.append(lines[index].strip())

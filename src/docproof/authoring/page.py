@@ -15,13 +15,15 @@ import yaml
 from markdown_it import MarkdownIt
 
 from docproof.authoring.claims import Claim, claim_markers
+from docproof.authoring.fact_tables import check_no_hand_written_facts
 from docproof.authoring.options import FenceOptions, OptionError, parse_fence_info
+from docproof.authoring.symptoms import Symptom, read_symptoms
 from docproof.errors import PageError
 
 NO_WORLD = "none"
 # Front-matter keys a page may use: docproof's own, mkdocs-macros' and mkdocs' page meta.
 FRONT_MATTER_KEYS = ("world", "render_macros", "title", "description", "template", "hide",
-                     "status", "tags", "search")
+                     "status", "tags", "search", "symptoms")
 # An opening tag with a ``markdown`` attribute: md_in_html renders its content as Markdown.
 _MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][\w-]*[^>]*\smarkdown(?:\s*=\s*[\"']?\w*[\"']?)?[\s/>]")
 # Lines that are HTML (a tag, or an element on one line such as <summary>..</summary>).
@@ -64,6 +66,7 @@ class Page:
     world: str
     blocks: tuple[Block, ...]
     claims: tuple[Claim, ...] = field(default=())
+    symptoms: tuple[Symptom, ...] = field(default=())
 
 
 def read_page(path: Path, display: Path | None = None) -> Page:
@@ -86,7 +89,9 @@ def parse_page(text: str, shown: Path) -> Page:
     world, front_len = _front_matter(lines, shown)
     blocks = find_blocks(text, shown, front_len)
     fenced = {index for block in blocks for index in range(block.line - 1, block.end_line)}
-    return Page(shown, world, blocks, claim_markers(shown, lines, fenced))
+    check_no_hand_written_facts(shown, lines, fenced)
+    symptoms = read_symptoms("\n".join(lines[1 : front_len - 1]), shown) if front_len else ()
+    return Page(shown, world, blocks, claim_markers(shown, lines, fenced), symptoms)
 
 
 def find_blocks(text: str, shown: Path, front_len: int = 0) -> tuple[Block, ...]:

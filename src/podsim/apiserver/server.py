@@ -2,6 +2,8 @@
 
 `ApiServer` serves from a background thread with its own event loop, so a test or a page
 sandbox can start it, point kubectl at `url`, and stop it; `main` serves in the foreground.
+Given an `Ingress`, it also serves the API's hot-reload webhook over HTTPS on another port
+(`ingress_host`), as the cluster's ingress would.
 """
 
 import argparse
@@ -15,6 +17,7 @@ from aiohttp import web
 
 from podsim.apiserver.app import build_app
 from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.ingress import Ingress, build_ingress_app
 from podsim.apiserver.loopback import ensure_loopback_up
 from podsim.apiserver.store import WorldStore
 
@@ -22,10 +25,13 @@ HOST = "127.0.0.1"
 
 
 class ApiServer:
-    def __init__(self, world_root: Path) -> None:
+    def __init__(self, world_root: Path, ingress: Ingress | None = None) -> None:
         self.world_root = Path(world_root)
+        self.ingress = ingress
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
+        self._ingress_runner: web.AppRunner | None = None
+        self.ingress_port = 0
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name=f"apiserver {self.world_root.name}")
         self.port = 0
@@ -34,6 +40,11 @@ class ApiServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    @property
+    def ingress_host(self) -> str:
+        """host:port of the HTTPS webhook site (what a page's API_HOST names)."""
+        return f"{HOST}:{self.ingress_port}"
+
     def start(self) -> "ApiServer":
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
@@ -41,15 +52,26 @@ class ApiServer:
 
     async def _start(self) -> None:
         # Handlers are cancelled when their client goes away: an idle watch ends then.
-        self._runner = web.AppRunner(build_app(WorldStore(self.world_root)),
+        store = WorldStore(self.world_root)
+        self._runner = web.AppRunner(build_app(store),
                                      access_log=None, handle_signals=False,
                                      handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, HOST, 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        if self.ingress is not None:
+            self._ingress_runner = web.AppRunner(build_ingress_app(store, self.ingress),
+                                                 access_log=None, handle_signals=False)
+            await self._ingress_runner.setup()
+            await web.TCPSite(self._ingress_runner, HOST, 0,
+                              ssl_context=self.ingress.tls()).start()
+            self.ingress_port = int(self._ingress_runner.addresses[0][1])
 
     def stop(self) -> None:
+        if self._ingress_runner is not None:
+            asyncio.run_coroutine_threadsafe(self._ingress_runner.cleanup(), self._loop).result(30)
+            self._ingress_runner = None
         if self._runner is not None:
             asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(30)
             self._runner = None
@@ -68,20 +90,33 @@ class ApiServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m podsim.apiserver WORLD_DIR [--kubeconfig PATH]`: serve until interrupted.
+    """`python -m podsim.apiserver WORLD_DIR [--kubeconfig PATH] [--ingress-cert CERT
+    --ingress-key KEY --reload-secret-file FILE]`: serve until interrupted.
 
-    Once listening it writes the kubeconfig (if asked), then prints the URL: a reader of
-    that one line knows the endpoint is up and the kubeconfig is in place.
+    Once listening it writes the kubeconfig (if asked), then prints the URL (and, with an
+    ingress, its host:port after a space) on one line: a reader of that line knows
+    everything is up and the kubeconfig is in place.
     """
     parser = argparse.ArgumentParser(prog="python -m podsim.apiserver")
     parser.add_argument("world_dir", type=Path)
     parser.add_argument("--kubeconfig", type=Path, help="write a kubeconfig for the endpoint")
+    parser.add_argument("--ingress-cert", type=Path, help="serve the webhook with this cert")
+    parser.add_argument("--ingress-key", type=Path, help="... and this key")
+    parser.add_argument("--reload-secret-file", type=Path, help="the API's reload secret")
     args = parser.parse_args(argv)
+    given = [args.ingress_cert, args.ingress_key, args.reload_secret_file]
+    if any(given) and not all(given):
+        parser.error("--ingress-cert, --ingress-key and --reload-secret-file go together")
+    ingress = None
+    if all(given):
+        secret = args.reload_secret_file.read_text(encoding="utf-8").strip()
+        ingress = Ingress(args.ingress_cert, args.ingress_key, secret)
     ensure_loopback_up()  # served in a page's own network namespace, lo starts down
-    with ApiServer(args.world_dir) as server:
+    with ApiServer(args.world_dir, ingress) as server:
         if args.kubeconfig is not None:
             write_kubeconfig(args.kubeconfig, server.url)
-        print(server.url, flush=True)
+        shown = f"{server.url} {server.ingress_host}" if ingress else server.url
+        print(shown, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0

@@ -6,7 +6,9 @@ Two documents, each with a `schema` version:
   the fate of every write, reconcile's outcomes and the trace, each entry with its lane and,
   for a message, the lane that receives it. `podsim scenario run NAME --json` prints it.
 - the model's facts (`model_facts`): trace lanes with their diagram labels, the push
-  daemon's backoff schedule, and reconcile's outcome table. `podsim facts --json` prints it.
+  daemon's backoff schedule, reconcile's outcome table, and the cluster facts of deploy/
+  (namespace, deployment, container, label, data volume, branch). `podsim facts --json`
+  prints it.
 
 `from_json` reads either back, refusing another schema. `model_fingerprint` changes whenever
 anything an export depends on changes: podsim's source or the deploy/ folder it reads.
@@ -22,6 +24,9 @@ from typing import Any
 from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.reconcile_table import outcome_rows
 from podsim.fates import FATES
+from podsim.manifest import load_manifest
+from podsim.scenarios.cluster_facts import ClusterFacts as ClusterFacts
+from podsim.scenarios.cluster_facts import ClusterFactsError, cluster_facts
 from podsim.scenarios.runner import ScenarioResult, run_scenario
 from podsim.trace import LANES
 from podsim.world import DEFAULT_DEPLOY_DIR
@@ -147,6 +152,7 @@ class ModelFacts:
     lanes: dict[str, str]  # trace lane -> diagram label, in display order
     backoff: BackoffFacts
     reconcile_outcomes: tuple[dict[str, str], ...]  # reconcile's outcome table, one row each
+    cluster: ClusterFacts  # namespace, deployment, ... as deploy/ declares them
 
     def to_json(self) -> dict[str, Any]:
         columns = list(self.reconcile_outcomes[0]) if self.reconcile_outcomes else []
@@ -158,11 +164,12 @@ class ModelFacts:
             "reconcile_outcomes": {"columns": columns,
                                    "rows": [[row[c] for c in columns]
                                             for row in self.reconcile_outcomes]},
+            "cluster": self.cluster.to_json(),
         }
 
     @classmethod
     def from_json(cls, raw: Any) -> "ModelFacts":
-        doc = _document(raw, "model facts", {"lanes", "backoff", "reconcile_outcomes"})
+        doc = _document(raw, "model facts", {"lanes", "backoff", "reconcile_outcomes", "cluster"})
         lanes = [_fields(lane, "lane", {"lane", "label"}) for lane in doc["lanes"]]
         backoff = _fields(doc["backoff"], "backoff", {"cap_s", "schedule"})
         table = _fields(doc["reconcile_outcomes"], "reconcile_outcomes", {"columns", "rows"})
@@ -173,16 +180,19 @@ class ModelFacts:
             {str(lane["lane"]): str(lane["label"]) for lane in lanes},
             BackoffFacts(float(backoff["cap_s"]), tuple(float(d) for d in backoff["schedule"])),
             tuple(dict(zip(columns, map(str, row), strict=True)) for row in table["rows"]),
+            _cluster(doc["cluster"]),
         )
 
 
 def model_facts() -> ModelFacts:
-    """The model's facts the site shows: lanes, backoff schedule, reconcile outcomes."""
+    """The model's facts the site shows: lanes, backoff schedule, reconcile outcomes, and
+    the cluster facts of the deploy/ folder."""
     backoff = DEFAULT_BACKOFF
     return ModelFacts(
         dict(LANES),
         BackoffFacts(backoff.cap_s, tuple(backoff.schedule(backoff.first_capped_failure()))),
         tuple(outcome_rows()),
+        cluster_facts(load_manifest(DEFAULT_DEPLOY_DIR)),
     )
 
 
@@ -211,6 +221,13 @@ def _document(raw: Any, what: str, keys: set[str]) -> dict[str, Any]:
         raise ExportError(f"{what} has schema {raw.get('schema')!r}; this podsim reads schema "
                           f"{SCHEMA} (an export from another podsim version?)")
     return _fields(raw, what, keys | {"schema"})
+
+
+def _cluster(raw: Any) -> ClusterFacts:
+    try:
+        return ClusterFacts.from_json(raw)
+    except ClusterFactsError as error:
+        raise ExportError(str(error)) from None
 
 
 def _fields(raw: Any, what: str, keys: set[str]) -> dict[str, Any]:
