@@ -23,6 +23,8 @@
 #   CFP_POD_NAMESPACE   namespace of the deployment (default: codeforphilly-rewrite-sandbox)
 #   CFP_POD_SELECTOR    label selector of the API pod (default: app.kubernetes.io/name=codeforphilly)
 #   CFP_POD_DATA_PATH   repository path inside the container (default: /app/data)
+#   CFP_POD_NAME        the pod to fetch from, instead of the first Running one (after a
+#                       node failure the first may be the old pod on the dead node)
 set -euo pipefail
 
 KUBECONFIG_FILE="${CFP_POD_KUBECONFIG:-$HOME/.kube/cfp-sandbox-cluster-kubeconfig.yaml}"
@@ -30,11 +32,15 @@ NAMESPACE="${CFP_POD_NAMESPACE:-codeforphilly-rewrite-sandbox}"
 SELECTOR="${CFP_POD_SELECTOR:-app.kubernetes.io/name=codeforphilly}"
 DATA_PATH="${CFP_POD_DATA_PATH:-/app/data}"
 
-# All Running pods, space separated; an empty list is not an error for `[*]`, so the
-# check below is what reports "no pod".
-PODS="$(kubectl --kubeconfig="$KUBECONFIG_FILE" -n "$NAMESPACE" get pod -l "$SELECTOR" \
-  --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')"
-POD="${PODS%% *}"
+if [ -n "${CFP_POD_NAME:-}" ]; then
+  POD="$CFP_POD_NAME"
+else
+  # All Running pods, space separated; an empty list is not an error for `[*]`, so the
+  # check below is what reports "no pod".
+  PODS="$(kubectl --kubeconfig="$KUBECONFIG_FILE" -n "$NAMESPACE" get pod -l "$SELECTOR" \
+    --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')"
+  POD="${PODS%% *}"
+fi
 
 if [ -z "$POD" ]; then
   echo "git-pod-uploadpack: no Running pod matches '$SELECTOR' in namespace '$NAMESPACE'" >&2

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from podsim.explore.moments import copy_world
 from podsim.scenarios.catalog import SCENARIOS
-from podsim.scenarios.runner import create_world
+from podsim.scenarios.runner import ScenarioResult, create_world
 from podsim.trace import TraceEntry
 from podsim.world import World
 
@@ -85,9 +85,9 @@ def last_reconcile(world: World) -> dict[str, object]:
     return dict(outcomes[-1].data)
 
 
-def fates_in_scenario(world: World, name: str) -> dict[str, str]:
-    """Run podsim scenario `name` in a scratch world beside `world`, on the same deployment;
-    return where each of its writes ended up (write id -> fate)."""
+def scenario_beside(world: World, name: str) -> ScenarioResult:
+    """Run podsim scenario `name` in a scratch world beside `world`, on the same deployment
+    (so a page run against an edited manifest runs its scenarios against it too)."""
     scratch = world.root.parent / "scenarios"
     root, n = scratch / name, 1
     while root.exists():  # a page may replay the same scenario twice
@@ -95,7 +95,12 @@ def fates_in_scenario(world: World, name: str) -> dict[str, str]:
         root = scratch / f"{name}-{n}"
     other = create_world(name, root, deploy_dir=Path(world.state.deploy_dir))
     SCENARIOS[name].setup(other)
-    return other.fates()
+    return ScenarioResult(name, other.state.seed, other, other.fates())
+
+
+def fates_in_scenario(world: World, name: str) -> dict[str, str]:
+    """Where each write of scenario `name`, run beside `world`, ended up (write id -> fate)."""
+    return scenario_beside(world, name).fates
 
 
 def scratch_world(world: World, name: str, sigterm_handler: bool = False) -> World:

@@ -22,6 +22,8 @@ EMPTYDIR_CLAIMS = {
     "storage.node-failure-loses-unpushed",
     "storage.gap-no-sigterm-drain",
     "storage.gap-drain-misses-backoff",
+    "storage.clone-durability-in-short",
+    "storage.memory-three-ways",
 }
 
 

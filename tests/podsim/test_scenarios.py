@@ -36,6 +36,7 @@ EXPECTED = {
     "conflict-local-only": ({"pod-only": 1}, ["in-sync", "conflict-escaped"]),
     "boot-brownout": ({"origin": 2}, ["in-sync", "pushed-ahead"]),
     "memory-eviction": ({"origin": 1, "lost": 2}, ["in-sync", "in-sync"]),
+    "heap-exhaustion": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
     "rolling-update-two-writers": ({"origin": 2, "pod-only": 1}, ["in-sync", "in-sync"]),
     "container-restart-by-exec": ({"origin": 3}, ["in-sync", "pushed-ahead"]),
 }
@@ -83,6 +84,24 @@ def test_memory_eviction_removes_the_pod_with_the_kubelets_message(tmp_path: Pat
     assert evicted.message.startswith("The node was low on resource: memory. ")
     assert result.world.trace.of_kind("volume.wiped")
     assert result.fates == {"w-0001": "origin", "w-0002": "lost", "w-0003": "lost"}
+
+
+def test_memory_ends_three_ways_and_only_eviction_loses_the_backlog(tmp_path: Path) -> None:
+    # cgroup OOM kill and V8 heap exhaustion restart the container in the same pod
+    for name, reason, code in (("oom-kill", "OOMKilled", 137), ("heap-exhaustion", "Error", 134)):
+        result = run_scenario(name, tmp_path / name)
+        (pod,) = result.world.pods()
+        assert pod.container.last_terminated is not None
+        assert (pod.container.last_terminated.reason,
+                pod.container.last_terminated.exit_code) == (reason, code)
+        assert not result.world.trace.of_kind("volume.wiped")
+        assert set(result.fates.values()) == {"origin"}
+    heap = run_scenario("heap-exhaustion", tmp_path / "heap-logs").world
+    assert any("JavaScript heap out of memory" in line
+               for line in heap.pod().container.previous_logs)
+    # node memory pressure removes the pod: the backlog goes with its volume
+    evicted = run_scenario("memory-eviction", tmp_path / "eviction")
+    assert sorted(evicted.fates.values()) == ["lost", "lost", "origin"]
 
 
 def test_rolling_update_runs_two_writers_and_the_later_push_is_rejected(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from podsim.scenarios.brownout import boot_brownout
 from podsim.scenarios.cluster_faults import (
     container_restart_by_exec,
+    heap_exhaustion,
     memory_eviction,
     rolling_update_two_writers,
 )
@@ -54,6 +55,11 @@ CLUSTER_SCENARIOS = [
         "memory-eviction",
         "Node memory pressure evicts the pod over its request: local-only writes lost.",
         memory_eviction,
+    ),
+    Scenario(
+        "heap-exhaustion",
+        "V8 runs out of heap with a backlog: a crash, not an eviction; nothing lost.",
+        heap_exhaustion,
     ),
     Scenario(
         "rolling-update-two-writers",

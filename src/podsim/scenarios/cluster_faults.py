@@ -1,5 +1,6 @@
-"""Scenario setups where the cluster does what production's does: memory-pressure eviction,
-a RollingUpdate that runs two writers, and a container restarted through `kubectl exec`."""
+"""Scenario setups where the cluster does what production's does: memory-pressure eviction
+(and, for contrast, V8 heap exhaustion), a RollingUpdate that runs two writers, and a
+container restarted through `kubectl exec`."""
 
 from podsim.scenarios.pod_faults import writes_during_outage
 from podsim.world import World
@@ -8,6 +9,12 @@ from podsim.world import World
 def memory_eviction(world: World) -> None:
     writes_during_outage(world)
     world.evict_for_memory()  # over its 512Mi request: the pod and its emptyDir go
+    world.advance(60)
+
+
+def heap_exhaustion(world: World) -> None:
+    writes_during_outage(world)
+    world.heap_abort()  # node over its V8 heap: a crash (exit 134), not OOMKilled; same pod
     world.advance(60)
 
 
