@@ -3,10 +3,22 @@
 Front matter (``world:``), fences in brace form with their options, ``<!-- claim: id -->``
 markers with their paragraph, fences hidden from Markdown (indented under admonitions or
 tabs), the console transcript format (``$ `` commands, ``> `` continuations, output), and
-the one rule for claim ids with the one place duplicate ids are found.
+the one rule for claim ids with the one place duplicate ids are found; the rules every
+claim meets (checked, no bare figures) and the claims lock.
 """
 
+from docproof.authoring.claim_rules import ModelDisagrees, checked_claims, claim_problems
 from docproof.authoring.claims import Claim, ClaimIndex, claim_id_problem, index_claims
+from docproof.authoring.figures import (
+    FactUse,
+    as_written,
+    bare_figures,
+    fact_name_problems,
+    fact_uses,
+    figure_matches,
+    figure_mismatches,
+)
+from docproof.authoring.lock import ClaimsLock, LockedClaim, configured_lock
 from docproof.authoring.options import (
     DEFAULT_TIMEOUT_S,
     EXECUTABLE,
@@ -38,13 +50,26 @@ __all__ = [
     "Claim",
     "ClaimIdError",
     "ClaimIndex",
+    "ClaimsLock",
     "Command",
     "ConsoleSyntaxError",
+    "FactUse",
     "FenceOptions",
     "HiddenFenceError",
+    "LockedClaim",
+    "ModelDisagrees",
     "OptionError",
     "Page",
+    "as_written",
+    "bare_figures",
+    "checked_claims",
     "claim_id_problem",
+    "claim_problems",
+    "configured_lock",
+    "fact_name_problems",
+    "fact_uses",
+    "figure_matches",
+    "figure_mismatches",
     "find_blocks",
     "index_claims",
     "parse_console",
