@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -206,8 +207,8 @@ class Checker:
             raise SystemExit(f"{repo}/pyproject.toml names no claims lock")
         self.lock = ClaimsLock.read(lock_path, lock_path.name)
         self.figures: Mapping[str, str] = model_figures(repo / "deploy")
-        self.declared = {claim.id for page in _pages(repo) for claim in
-                         parse_page(page.read_text(encoding="utf-8"), page.relative_to(repo)).claims}
+        pages = [parse_page(p.read_text(encoding="utf-8"), p.relative_to(repo)) for p in _pages(repo)]
+        self.declared = {claim.id for page in pages for claim in page.claims}
 
     def static(self, mutation: Mutation) -> Verdict:
         try:
@@ -247,8 +248,6 @@ def run_for_real(repo: Path, mutation: Mutation) -> Verdict:
 
 
 def _path() -> str:
-    import os
-
     return os.environ.get("PATH", "")
 
 
