@@ -207,7 +207,8 @@ class Checker:
             raise SystemExit(f"{repo}/pyproject.toml names no claims lock")
         self.lock = ClaimsLock.read(lock_path, lock_path.name)
         self.figures: Mapping[str, str] = model_figures(repo / "deploy")
-        pages = [parse_page(p.read_text(encoding="utf-8"), p.relative_to(repo)) for p in _pages(repo)]
+        pages = [parse_page(p.read_text(encoding="utf-8"), p.relative_to(repo))
+                 for p in _pages(repo)]
         self.declared = {claim.id for page in pages for claim in page.claims}
 
     def static(self, mutation: Mutation) -> Verdict:
