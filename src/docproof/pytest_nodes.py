@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, ModelDisagrees, Page, read_page
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, LockDifference, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
 from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
@@ -30,7 +30,7 @@ class DocproofPage(pytest.File):
     current: pytest.Item | None = None
     failure: PageError | None = None
     process: PageProcess | None = None
-    blocked: bool = False  # its claims break a rule or differ from the lock: nothing runs
+    blocked: bool = False  # its claims differ from the claims lock: nothing runs
 
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
@@ -42,14 +42,17 @@ class DocproofPage(pytest.File):
             self.page = Page(exc.path, NO_WORLD, ())
             return [PageProblemItem.from_parent(self, name=f"[page][line:{exc.line}]", error=exc)]
         problems = [] if state.inner else self._claim_problems()
-        failing = [PageProblemItem.from_parent(self, name=f"[claim][line:{p.line}]#{n}", error=p)
+        failing = [PageProblemItem.from_parent(self, name=f"[claim][line:{p.line}]#{n}", error=p,
+                                               lang="claim")
                    for n, p in enumerate(problems)]
-        if any(not isinstance(problem, ModelDisagrees) for problem in problems):
-            # The page says something its checks do not back (or not as reviewed): fail at
-            # each claim and run nothing until the page and its lock agree again.
+        differences = [p for p in problems if isinstance(p, LockDifference)]
+        if differences:
+            # A claim changed since it was reviewed: fail at each claim and run nothing until
+            # the change is accepted into the lock (or undone).
             self.blocked = True
-            first = problems[0]
-            why = f"not run: {first.path}:{first.line}: the page's claims need fixing first"
+            first = differences[0]
+            why = (f"not run: {first.path}:{first.line}: the page's claims differ from the "
+                   "claims lock")
             return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
         sandboxed = bool(state.page_sandbox())
         return [*failing,
@@ -58,7 +61,7 @@ class DocproofPage(pytest.File):
     def _claim_problems(self) -> list[PageError]:
         try:
             return session_state(self.config).claim_problems(self.page)
-        except PageError as exc:  # an unreadable claims lock
+        except LockDifference as exc:  # an unreadable claims lock
             return [exc]
 
     def setup(self) -> None:
@@ -212,10 +215,10 @@ class VerdictItem(BlockItem):
 class PageProblemItem(pytest.Item):
     """A page that cannot be read (encoding, front matter, claims): one failure at its line."""
 
-    def __init__(self, *, error: PageError, **kwargs: Any) -> None:
+    def __init__(self, *, error: PageError, lang: str = "page", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
-        record = {"file": error.path.as_posix(), "line": error.line, "lang": "page",
+        record = {"file": error.path.as_posix(), "line": error.line, "lang": lang,
                   "claim": None, "reason": ""}
         self.user_properties.append((PROPERTY, json.dumps(record)))
 

@@ -7,7 +7,7 @@ the one rule for claim ids with the one place duplicate ids are found; the rules
 claim meets (checked, no bare figures) and the claims lock.
 """
 
-from docproof.authoring.claim_rules import ModelDisagrees, checked_claims, claim_problems
+from docproof.authoring.claim_rules import checked_claims, claim_problems
 from docproof.authoring.claims import Claim, ClaimIndex, claim_id_problem, index_claims
 from docproof.authoring.figures import (
     FactUse,
@@ -18,7 +18,7 @@ from docproof.authoring.figures import (
     figure_matches,
     figure_mismatches,
 )
-from docproof.authoring.lock import ClaimsLock, LockedClaim, configured_lock
+from docproof.authoring.lock import ClaimsLock, LockDifference, LockedClaim, configured_lock
 from docproof.authoring.options import (
     DEFAULT_TIMEOUT_S,
     EXECUTABLE,
@@ -56,8 +56,8 @@ __all__ = [
     "FactUse",
     "FenceOptions",
     "HiddenFenceError",
+    "LockDifference",
     "LockedClaim",
-    "ModelDisagrees",
     "OptionError",
     "Page",
     "as_written",

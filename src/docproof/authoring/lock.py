@@ -32,6 +32,10 @@ _ABOUT = ("Claims lock: each claim's sentence and a fingerprint of its checks. "
           "Rewritten by `nox -s claims -- --accept`; review its diff.")
 
 
+class LockDifference(PageError):
+    """A page's claim differs from the claims lock (or the lock cannot be read)."""
+
+
 @dataclass(frozen=True)
 class LockedClaim:
     page: str
@@ -95,11 +99,11 @@ class ClaimsLock:
             lock.claims = {cid: LockedClaim(str(e["page"]), str(e["sentence"]), str(e["checks"]))
                            for cid, e in raw["claims"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise PageError(Path(lock.shown), 1, f"claims lock is malformed ({error!r}); "
+            raise LockDifference(Path(lock.shown), 1, f"claims lock is malformed ({error!r}); "
                             f"restore it from git, or {ACCEPT}") from None
         return lock
 
-    def problems(self, page: Page, declared: Collection[str]) -> list[PageError]:
+    def problems(self, page: Page, declared: Collection[str]) -> list[LockDifference]:
         """Where ``page`` differs from the lock; ``declared``: every claim id declared on
         any page (an entry of this page declared elsewhere has moved, not gone)."""
         found = []
@@ -108,10 +112,10 @@ class ClaimsLock:
         for cid, entry in now.items():
             message = self._difference(cid, entry)
             if message:
-                found.append(PageError(page.path, lines[cid], message))
+                found.append(LockDifference(page.path, lines[cid], message))
         for cid, entry in sorted(self.claims.items()):
             if entry.page == page.path.as_posix() and cid not in now and cid not in declared:
-                found.append(PageError(page.path, 1, (
+                found.append(LockDifference(page.path, 1, (
                     f"claim {cid!r} is in the claims lock for this page but declared nowhere "
                     f"now (locked sentence: \"{entry.sentence}\"); {ACCEPT}")))
         return found
