@@ -28,6 +28,7 @@ from podsim.apiserver.client import write_kubeconfig
 from podsim.apiserver.server import ApiServer
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
+from podsim.scenarios.export import model_figures
 from podsim.scenarios.runner import create_world
 from podsim.world import World
 
@@ -86,6 +87,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         else:
             os.environ[name] = value
     shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.hookimpl
+def pytest_docproof_figures() -> dict[str, str]:
+    """The figures claim sentences state, from this checkout's model and deploy/."""
+    return model_figures(REPO / "deploy")
 
 
 @pytest.hookimpl

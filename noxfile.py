@@ -9,6 +9,9 @@
                    (writes .docproof/bench.json; `-- --quick` for one small round)
     nox -s kubectl_matrix   the runbook pages with every kubectl version at hand
     nox -s explore every fault at every step boundary of the default workloads
+    nox -s claims  every claim against the claims lock and the claim rules;
+                   `nox -s claims -- --accept` rewrites the lock (claims.lock) from the pages
+    nox -s mutations   generic doc edits applied page by page, and how many the checks catch
 """
 
 from __future__ import annotations
@@ -129,3 +132,22 @@ def explore(session: nox.Session) -> None:
     _install(session)
     session.run("podsim", "explore", "--json", "--output", "docs/reference/fault-matrix.json",
                 *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def claims(session: nox.Session) -> None:
+    """Every claim against the claims lock and the claim rules (checked, no bare figures);
+    `-- --accept` rewrites the lock from the pages as they are, for review in the diff."""
+    _install(session)
+    session.run("python", "-m", "docproof.claims_lock", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def mutations(session: nox.Session) -> None:
+    """Generic doc edits (a figure changed, a sentence negated, a check unmarked, a check's
+    last assert deleted), applied one at a time page by page across specs/, runbooks/ and
+    docs/operations/; prints the rate the page run catches (target 90%). Arguments go to
+    scripts/mutate_docs.py (e.g. `-- --run-uncaught` to run the page for edits the static
+    rules pass)."""
+    _install(session)
+    session.run("python", "scripts/mutate_docs.py", *session.posargs)

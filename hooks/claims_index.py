@@ -1,5 +1,9 @@
 """Collect every claim, refuse unknown or duplicate ids, and generate the claims index page.
 
+The claims also meet the page grammar's claim rules (each checked on its page, no bare
+figures in its sentence) and agree with the claims lock, exactly as a page run requires:
+a strict build fails on the same `file.md:line` messages.
+
 A claim is declared by `<!-- claim: area.name -->` on the line before its sentence and checked
 by fences carrying `claim="area.name"`. The index (published at /claims/) opens with the
 totals, then groups the claims by page, each with its sentence, status, checks and a link to
@@ -18,9 +22,18 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from _layout import CLAIMS_PAGE
+from _layout import CLAIMS_PAGE, repo_root
 from _report import STATUS_WORDS, Report, load_report
-from docproof.authoring import ClaimIdError, Page, index_claims, parse_page
+from docproof.authoring import (
+    ClaimIdError,
+    ClaimsLock,
+    Page,
+    as_written,
+    claim_problems,
+    configured_lock,
+    index_claims,
+    parse_page,
+)
 from docproof.errors import PageError
 
 _CLAIMS_DIR = posixpath.dirname(CLAIMS_PAGE)
@@ -44,8 +57,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  for f in sorted(files.documentation_pages(), key=lambda f: f.src_uri)]
         claims = _declared(pages)
         _attach_checks(claims, pages)
+        problems = _claim_problems(pages, repo_root(config))
     except PageError as error:
         raise PluginError(str(error)) from error
+    if problems:
+        raise PluginError("\n".join(str(problem) for problem in problems))
     titles = {f.src_uri: page_title(f.content_string, f.src_uri)
               for f in files.documentation_pages()}
     index = File.generated(config, CLAIMS_PAGE,
@@ -61,6 +77,20 @@ def _declared(pages: list[Page]) -> dict[str, _Claim]:
     if found.duplicates:
         raise found.duplicates[0]
     return {c.id: _Claim(c.id, c.path.as_posix(), c.line, c.text) for c in found.declared.values()}
+
+
+def _claim_problems(pages: list[Page], root: Path) -> list[PageError]:
+    # The claim rules and the claims lock, as the runner applies them; the figures' written
+    # values are compared with the model by the `fact` macro when the page renders.
+    lock_path = configured_lock(root)
+    lock = ClaimsLock.read(lock_path, lock_path.relative_to(root).as_posix()) if lock_path else None
+    declared = {claim.id for page in pages for claim in page.claims}
+    problems = []
+    for page in pages:
+        problems += claim_problems(page)
+        if lock is not None:
+            problems += lock.problems(page, declared)
+    return problems
 
 
 def _attach_checks(claims: dict[str, _Claim], pages: list[Page]) -> None:
@@ -141,7 +171,7 @@ def _entry(claim: _Claim, report: Report | None) -> list[str]:
     result = report.claims.get(claim.id) if report else None
     status = result.status if result else "none"
     page = _link(claim.file)
-    text = _rebase_links(claim.text, claim.file) if claim.text else "(no sentence)"
+    text = _rebase_links(as_written(claim.text), claim.file) if claim.text else "(no sentence)"
     checks = [f"[{n}]({_link(file)}#docproof-L{line})"
               for n, (file, line) in enumerate(claim.checks, 1)]
     count = f"{len(checks)} check{'s' * (len(checks) != 1)}"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import podsim
+from docproof.authoring import figure_matches
 from podsim.scenarios.export import (
     ExportedEvent,
     ExportError,
@@ -104,8 +105,16 @@ def define_env(env: Any) -> None:
                     f"no example to show: run `nox -s docs` to write `{REPORT.as_posix()}`.")
         return report_excerpt(json.loads(path.read_text(encoding="utf-8")))
 
+    def fact(name: str, written: str | None = None) -> str:
+        """A figure or deployment name of the model (`podsim facts`: figures): `written` as
+        it stands once the model states it, else the model's value."""
+        page = getattr(env, "page", None)
+        source = page.file.content_string if page is not None else ""
+        where = page.file.src_uri if page is not None else "a page"
+        return checked_figure(model.facts().figures, name, written, where, source)
+
     for macro in (backoff_table, backoff_cap, reconcile_outcome_table, scenario_fate,
-                  scenario_sequence, fault_table, report_example):
+                  scenario_sequence, fault_table, report_example, fact):
         env.macro(macro)
     define_fault_matrix_macros(env)
     define_fact_macros(env, model.facts)
@@ -180,6 +189,29 @@ def podsim_json(args: Sequence[str]) -> Any:
         return json.loads(done.stdout)
     except ValueError as error:
         raise ModelExportFailed(f"`podsim {' '.join(args)}` printed no JSON ({error})") from None
+
+
+class FigureMismatch(ValueError):
+    """A page states a figure the model does not have, or names an unknown one."""
+
+
+def checked_figure(figures: Mapping[str, str], name: str, written: str | None,
+                   where: str = "a page", source: str = "") -> str:
+    """The text a `fact` macro renders: `written` if it states the model's figure `name`
+    (the model's value, durations shortened, when nothing is written); else an error naming
+    the page and the line of the call."""
+    call = f'fact("{name}"'
+    line = next((n for n, text in enumerate(source.splitlines(), 1) if call in text), 0)
+    at = f"{where}:{line}" if line else where
+    if name not in figures:
+        raise FigureMismatch(f"{at}: unknown fact {name!r}; known: {', '.join(sorted(figures))}")
+    value = figures[name]
+    if written is None:
+        seconds = value.removesuffix(" s")
+        return duration(float(seconds)) if seconds != value else value
+    if not figure_matches(written, value):
+        raise FigureMismatch(f"{at}: {written!r} is not the model's {name} ({value})")
+    return written
 
 
 # ---- renderers: plain data in, Markdown out ------------------------------------------------

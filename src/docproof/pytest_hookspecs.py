@@ -1,10 +1,11 @@
-"""The seam between docproof and a world: one hook, implemented in the root conftest.py.
+"""The seam between docproof and a world: hooks implemented in the root conftest.py.
 
 pytest only recognises hook implementations whose names start with ``pytest_``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,10 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     for an unknown world name: the message fails every block of the page, located at
     ``file.md:1``. docproof calls ``PageWorld.close()`` after the page's last block.
     """
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_docproof_figures() -> Mapping[str, str] | None:
+    """The model's named figures (name -> value, "300 s" for a duration) that claim
+    sentences state as checked values, ``{{ fact("name", "as written") }}``; None if this
+    implementation has no model (the written values are then not compared)."""

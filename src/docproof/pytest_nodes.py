@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, LockDifference, Page, read_page
 from docproof.errors import BlockFailure, DocproofError, PageError
 from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
@@ -30,6 +30,7 @@ class DocproofPage(pytest.File):
     current: pytest.Item | None = None
     failure: PageError | None = None
     process: PageProcess | None = None
+    blocked: bool = False  # its claims differ from the claims lock: nothing runs
 
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
@@ -40,14 +41,36 @@ class DocproofPage(pytest.File):
             # Fails this page alone, at its line; every other page still runs.
             self.page = Page(exc.path, NO_WORLD, ())
             return [PageProblemItem.from_parent(self, name=f"[page][line:{exc.line}]", error=exc)]
+        problems = [] if state.inner else self._claim_problems()
+        failing = [PageProblemItem.from_parent(self, name=f"[claim][line:{p.line}]#{n}", error=p,
+                                               lang="claim")
+                   for n, p in enumerate(problems)]
+        differences = [p for p in problems if isinstance(p, LockDifference)]
+        if differences:
+            # A claim changed since it was reviewed: fail at each claim and run nothing until
+            # the change is accepted into the lock (or undone).
+            self.blocked = True
+            first = differences[0]
+            why = (f"not run: {first.path}:{first.line}: the page's claims differ from the "
+                   "claims lock")
+            return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
         sandboxed = bool(state.page_sandbox())
-        return [_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks]
+        return [*failing,
+                *(_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks)]
+
+    def _claim_problems(self) -> list[PageError]:
+        try:
+            return session_state(self.config).claim_problems(self.page)
+        except LockDifference as exc:  # an unreadable claims lock
+            return [exc]
 
     def setup(self) -> None:
         """Make the sandbox and bind the world; a failure is kept and fails each block.
 
         With a page sandbox, all of that happens in the page's own process instead."""
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
+        if self.blocked:
+            return
         if runnable and session_state(self.config).page_sandbox():
             self.process = self._start_process()
         elif runnable:
@@ -192,10 +215,10 @@ class VerdictItem(BlockItem):
 class PageProblemItem(pytest.Item):
     """A page that cannot be read (encoding, front matter, claims): one failure at its line."""
 
-    def __init__(self, *, error: PageError, **kwargs: Any) -> None:
+    def __init__(self, *, error: PageError, lang: str = "page", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
-        record = {"file": error.path.as_posix(), "line": error.line, "lang": "page",
+        record = {"file": error.path.as_posix(), "line": error.line, "lang": lang,
                   "claim": None, "reason": ""}
         self.user_properties.append((PROPERTY, json.dumps(record)))
 
@@ -207,6 +230,17 @@ class PageProblemItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.error.line - 1, f"{self.error.path}:{self.error.line}"
+
+
+def _not_run(page: DocproofPage, block: Block, why: str) -> pytest.Item:
+    """A block of a page whose claims need fixing first: skipped, saying so."""
+    item = VerdictItem.from_parent(page, name=f"[{block.lang or 'fence'}][line:{block.line}]",
+                                   block=block)
+    item.add_marker(pytest.mark.skip(reason=why))
+    record = {"file": block.path.as_posix(), "line": block.line, "lang": block.lang,
+              "claim": block.options.claim if block.options else None, "reason": why}
+    item.user_properties.append((PROPERTY, json.dumps(record)))
+    return item
 
 
 def _item_for(

@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 from docproof import pytest_hookspecs
+from docproof.authoring.lock import SETTING as LOCK_SETTING
+from docproof.claims_lock import accept_claims
+from docproof.errors import PageError
 from docproof.page_process import STREAM_OPTION
 from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage
 from docproof.pytest_page_stream import PageStream
@@ -43,6 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where to write the verification report (default: <rootdir>/.docproof/report.json)",
     )
     group.addoption(
+        "--accept-claims",
+        action="store_true",
+        default=False,
+        help="take the claims of the pages named (else of every page) into the claims lock",
+    )
+    group.addoption(
         STREAM_OPTION,
         type=int,
         default=None,
@@ -54,6 +63,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="linelist",
         default=["docs", "specs", "runbooks"],
         help="page roots (rootdir-relative) whose .md files docproof collects",
+    )
+    parser.addini(
+        LOCK_SETTING,
+        default="",
+        help="the claims lock file (rootdir-relative); empty: no lock is kept",
     )
 
 
@@ -77,7 +91,16 @@ def pytest_configure(config: pytest.Config) -> None:
         update=bool(config.getoption("docproof_update")),
         report_path=(invoked / report).resolve(),
         inner=stream is not None,
+        lock_path=rootdir / config.getini(LOCK_SETTING) if config.getini(LOCK_SETTING) else None,
     )
+    state = config.stash[STATE_KEY]
+    if not state.inner:
+        state.figures = config.hook.pytest_docproof_figures()
+    if config.getoption("accept_claims") and stream is None and not hasattr(config, "workerinput"):
+        try:
+            state.updated.extend(accept_claims(state))
+        except (ValueError, PageError) as error:
+            raise pytest.UsageError(str(error)) from None
     if stream is not None:
         config.pluginmanager.register(PageStream(stream), "docproof-page-stream")
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")

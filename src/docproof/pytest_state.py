@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from docproof.authoring import Claim, ClaimIndex, Page, index_claims, read_page
+from docproof.authoring import (
+    Claim,
+    ClaimIndex,
+    ClaimsLock,
+    Page,
+    claim_problems,
+    index_claims,
+    read_page,
+)
 from docproof.errors import PageError
 from docproof.page_process import sandbox_prefix
 from docproof.report import BlockRecord
@@ -22,10 +31,13 @@ class SessionState:
     update: bool
     report_path: Path
     inner: bool = False  # this session is a page's sandboxed process (--docproof-page-stream)
+    lock_path: Path | None = None  # the claims lock (docproof_claims_lock), None: not kept
+    figures: Mapping[str, str] | None = None  # the model's figures, from the world's glue
     records: dict[str, BlockRecord] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
     unfinished: str | None = None  # why the run has not run every block (yet), if so
     _claims: ClaimIndex | None = None
+    _lock: ClaimsLock | None = None
     _net: tuple[str, ...] | None = None
     _page_sandbox: tuple[str, ...] | None = None
 
@@ -71,6 +83,23 @@ class SessionState:
         duplicates = seen.duplicates_in(page.path)
         if duplicates:
             raise duplicates[0]
+
+    def lock(self) -> ClaimsLock | None:
+        """The claims lock as committed (read once), or None when the project keeps none."""
+        if self.lock_path is None:
+            return None
+        if self._lock is None:
+            self._lock = ClaimsLock.read(self.lock_path, self.display(self.lock_path).as_posix())
+        return self._lock
+
+    def claim_problems(self, page: Page) -> list[PageError]:
+        """Every claim rule ``page`` breaks (unchecked, bare figures, wrong figures) and
+        every difference from the claims lock, in line order."""
+        problems = claim_problems(page, self.figures)
+        lock = self.lock()
+        if lock is not None:
+            problems += lock.problems(page, self.claims())
+        return sorted(problems, key=lambda error: error.line)
 
     def net_prefix(self) -> tuple[str, ...]:
         """The bash session's prefix: none inside a page sandbox (it shares the page's

@@ -31,8 +31,10 @@ def test_passing_pages_pass(serial_run: InnerRun) -> None:
 
 
 def test_every_block_of_every_sample_is_reported(serial_run: InnerRun) -> None:
+    unchecked = {"claims.md": [line_of("claims.md", "claim: samples.never-checked")]}
     for sample in ALL_SAMPLES:
         want = [PAGE_PROBLEMS[sample]] if sample in PAGE_PROBLEMS else fences(sample)
+        want = sorted(want + unchecked.get(sample, []))
         assert [line for line, _ in serial_run.statuses(sample)] == want, sample
 
 
@@ -137,6 +139,10 @@ def test_claims_report_and_undeclared_claim(serial_run: InnerRun) -> None:
     assert counter["line"] == line_of("claims.md", "claim: samples.counter")
     assert counter["checks"] == [{"file": "samples/claims.md", "line": checked, "status": "pass"}]
     assert claims["samples.never-checked"]["status"] == "unchecked"
+    never = line_of("claims.md", "claim: samples.never-checked")
+    assert failure_text(serial_run, f"samples/claims.md:{never}:").startswith(
+        f"samples/claims.md:{never}: claim 'samples.never-checked' has no check: no runnable "
+        'block on this page carries claim="samples.never-checked"')
 
 
 def test_summary_counts_match_blocks(serial_run: InnerRun) -> None:

@@ -50,8 +50,8 @@ def test_the_export_groups_writes_by_fate_and_names_message_receivers() -> None:
 
 def test_a_document_of_another_schema_or_shape_is_refused() -> None:
     raw = export_scenario("happy-path").to_json()
-    with pytest.raises(ExportError, match="schema 2; this podsim reads schema 1"):
-        ScenarioExport.from_json({**raw, "schema": 2})
+    with pytest.raises(ExportError, match="schema 1; this podsim reads schema 2"):
+        ScenarioExport.from_json({**raw, "schema": 1})
     with pytest.raises(ExportError, match=r"has fields .*; expected \[.*'writes'\]"):
         ScenarioExport.from_json({k: v for k, v in raw.items() if k != "writes"})
     with pytest.raises(ExportError, match="do not match its writes"):

@@ -69,7 +69,10 @@ def test_a_pasted_block_prints_the_pages_output_in_the_pages_world(tmp_path: Pat
                          for line in command.expected)
     assert copied is not None and expected
     before = (REPO / RUNBOOK).read_text().splitlines()[: BLOCK_LINE - 1]
-    pasted = ["```{.bash}", 'pasted="$(', copied, ')"',
+    # The pasted block checks the claim the block it replaces checked (every claim needs one).
+    claim = block.options.claim if block.options else None
+    opener = f'```{{.bash claim="{claim}"}}' if claim else "```{.bash}"
+    pasted = [opener, 'pasted="$(', copied, ')"',
               "expected=\"$(cat <<'EXPECTED'", expected, "EXPECTED", ')"',
               "diff <(printf '%s\\n' \"$expected\") <(printf '%s\\n' \"$pasted\")", "```"]
     page = tmp_path / RUNBOOK.name

@@ -15,7 +15,8 @@ from docproof.authoring.admonitions import admonition_text, check_warnings_claim
 from docproof.errors import PageError
 
 CLAIM_ID = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*\Z")
-_MARKER = re.compile(r"^\s*<!--\s*claim:\s*(?P<id>.*?)\s*-->\s*$")
+_MARKER = re.compile(
+    r"^\s*<!--\s*claim:\s*(?P<id>.*?)(?:\s+bare-figures=\"(?P<figures>[^\"]*)\")?\s*-->\s*$")
 _MARKER_ATTEMPT = re.compile(r"\s*<!--\s*claim\b")
 
 
@@ -27,6 +28,8 @@ class Claim:
     path: Path
     line: int
     text: str
+    # Why the sentence may state figures no checked value produced (None: it may not).
+    bare_figures: str | None = None
 
 
 def claim_id_problem(claim_id: str) -> str | None:
@@ -58,7 +61,11 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
         text = _next_paragraph(lines, index + 1)
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
-        claims.append(Claim(claim_id, shown, index + 1, text))
+        reason = match.group("figures")
+        if reason is not None and not reason.strip():
+            message = 'bare-figures needs a reason: bare-figures="why these are not the model\'s"'
+            raise PageError(shown, index + 1, message)
+        claims.append(Claim(claim_id, shown, index + 1, text, reason))
     check_warnings_claimed(shown, lines, fenced, {claim.line: claim.id for claim in claims})
     return tuple(claims)
 

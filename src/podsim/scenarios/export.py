@@ -6,9 +6,9 @@ Two documents, each with a `schema` version:
   the fate of every write, reconcile's outcomes and the trace, each entry with its lane and,
   for a message, the lane that receives it. `podsim scenario run NAME --json` prints it.
 - the model's facts (`model_facts`): trace lanes with their diagram labels, the push
-  daemon's backoff schedule, reconcile's outcome table, and the cluster facts of deploy/
-  (namespace, deployment, container, label, data volume, branch). `podsim facts --json`
-  prints it.
+  daemon's backoff schedule, reconcile's outcome table, the cluster facts of deploy/
+  (namespace, deployment, container, label, data volume, branch) and the named figures pages
+  state as checked values (`model_figures`). `podsim facts --json` prints it.
 
 `from_json` reads either back, refusing another schema. `model_fingerprint` changes whenever
 anything an export depends on changes: podsim's source or the deploy/ folder it reads.
@@ -23,16 +23,19 @@ from typing import Any
 
 from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.reconcile_table import outcome_rows
+from podsim.cluster import NOT_READY_TOLERATION_S
 from podsim.fates import FATES
+from podsim.kubelet import CRASHLOOP_CAP_S
 from podsim.manifest import load_manifest
 from podsim.scenarios.cluster_facts import ClusterFacts as ClusterFacts
 from podsim.scenarios.cluster_facts import ClusterFactsError, cluster_facts
 from podsim.scenarios.runner import ScenarioResult, run_scenario
+from podsim.seam import EXIT_SIGTERM
 from podsim.trace import LANES
 from podsim.world import DEFAULT_DEPLOY_DIR
 
 # Bump when a field is added, removed or changes meaning.
-SCHEMA = 1
+SCHEMA = 2
 
 
 class ExportError(ValueError):
@@ -153,6 +156,7 @@ class ModelFacts:
     backoff: BackoffFacts
     reconcile_outcomes: tuple[dict[str, str], ...]  # reconcile's outcome table, one row each
     cluster: ClusterFacts  # namespace, deployment, ... as deploy/ declares them
+    figures: dict[str, str]  # figure name -> value ("300 s" for a duration), see model_figures
 
     def to_json(self) -> dict[str, Any]:
         columns = list(self.reconcile_outcomes[0]) if self.reconcile_outcomes else []
@@ -165,11 +169,13 @@ class ModelFacts:
                                    "rows": [[row[c] for c in columns]
                                             for row in self.reconcile_outcomes]},
             "cluster": self.cluster.to_json(),
+            "figures": dict(sorted(self.figures.items())),
         }
 
     @classmethod
     def from_json(cls, raw: Any) -> "ModelFacts":
-        doc = _document(raw, "model facts", {"lanes", "backoff", "reconcile_outcomes", "cluster"})
+        doc = _document(raw, "model facts", {"lanes", "backoff", "reconcile_outcomes",
+                                              "cluster", "figures"})
         lanes = [_fields(lane, "lane", {"lane", "label"}) for lane in doc["lanes"]]
         backoff = _fields(doc["backoff"], "backoff", {"cap_s", "schedule"})
         table = _fields(doc["reconcile_outcomes"], "reconcile_outcomes", {"columns", "rows"})
@@ -181,6 +187,7 @@ class ModelFacts:
             BackoffFacts(float(backoff["cap_s"]), tuple(float(d) for d in backoff["schedule"])),
             tuple(dict(zip(columns, map(str, row), strict=True)) for row in table["rows"]),
             _cluster(doc["cluster"]),
+            {str(name): str(value) for name, value in dict(doc["figures"]).items()},
         )
 
 
@@ -193,7 +200,33 @@ def model_facts() -> ModelFacts:
         BackoffFacts(backoff.cap_s, tuple(backoff.schedule(backoff.first_capped_failure()))),
         tuple(outcome_rows()),
         cluster_facts(load_manifest(DEFAULT_DEPLOY_DIR)),
+        model_figures(),
     )
+
+
+def model_figures(deploy_dir: Path = DEFAULT_DEPLOY_DIR) -> dict[str, str]:
+    """The figures and deployment names claim sentences state, by name: durations as
+    "N s", counts and codes as numbers, names as text. Pages write them as checked values,
+    {{ fact("name", "as written") }} (docproof.authoring.figures)."""
+    manifest = load_manifest(deploy_dir)
+    data = next(v for v in manifest.volumes if v.name == "data")
+    return {
+        "push.backoff-first": f"{DEFAULT_BACKOFF.delay_after(1):g} s",
+        "push.backoff-cap": f"{DEFAULT_BACKOFF.cap_s:g} s",
+        "k8s.not-ready-toleration": f"{NOT_READY_TOLERATION_S:g} s",
+        "k8s.crashloop-cap": f"{CRASHLOOP_CAP_S:g} s",
+        "process.sigterm-exit-code": str(EXIT_SIGTERM),
+        "deploy.namespace": manifest.namespace,
+        "deploy.name": manifest.deployment,
+        "deploy.container": manifest.container,
+        "deploy.containers": "1",  # load_manifest refuses a pod of more than one container
+        "deploy.replicas": str(manifest.replicas),
+        "deploy.strategy": manifest.strategy,
+        "deploy.grace-period": f"{manifest.grace_s:g} s",
+        "deploy.data-path": data.mount_path,
+        "deploy.data-volume": data.kind,
+        "deploy.branch": manifest.env["CFP_DATA_BRANCH"],
+    }
 
 
 def model_fingerprint() -> str:
