@@ -25,12 +25,16 @@ from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.reconcile_table import outcome_rows
 from podsim.cluster import NOT_READY_TOLERATION_S
 from podsim.fates import FATES
+from podsim.api.replay import MERGE_BASE_OPTION_SINCE
+from podsim.durations import PLUGIN_TIMEOUT_S
 from podsim.kubelet import CRASHLOOP_CAP_S
+from podsim.seam import BootFailure
+from podsim.state import ClusterSettings
 from podsim.manifest import load_manifest
 from podsim.scenarios.cluster_facts import ClusterFacts as ClusterFacts
 from podsim.scenarios.cluster_facts import ClusterFactsError, cluster_facts
 from podsim.scenarios.runner import ScenarioResult, run_scenario
-from podsim.seam import EXIT_SIGTERM
+from podsim.seam import EXIT_SIGABRT, EXIT_SIGTERM
 from podsim.trace import LANES
 from podsim.world import DEFAULT_DEPLOY_DIR
 
@@ -216,6 +220,11 @@ def model_figures(deploy_dir: Path = DEFAULT_DEPLOY_DIR) -> dict[str, str]:
         "k8s.not-ready-toleration": f"{NOT_READY_TOLERATION_S:g} s",
         "k8s.crashloop-cap": f"{CRASHLOOP_CAP_S:g} s",
         "process.sigterm-exit-code": str(EXIT_SIGTERM),
+        "process.heap-abort-exit-code": str(EXIT_SIGABRT),
+        "process.boot-failure-exit-code": str(BootFailure("").exit_code),
+        "boot.plugin-timeout": f"{PLUGIN_TIMEOUT_S:g} s",
+        "git.rebase-since": ".".join(map(str, MERGE_BASE_OPTION_SINCE)),
+        "k8s.node-monitor-grace": f"{ClusterSettings.node_monitor_grace_s:g} s",
         "deploy.namespace": manifest.namespace,
         "deploy.name": manifest.deployment,
         "deploy.container": manifest.container,
