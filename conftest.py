@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 from docproof import PageWorld, Sandbox
+from docproof.authoring import Page
+from docproof.errors import PageError
+from podsim import drifts
 from podsim.apiserver import kubectl_binary
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
@@ -84,6 +87,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl
+def pytest_docproof_check_page(page: Page) -> None:
+    # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
+    for claim in page.claims:
+        for name in claim.breaks_if:
+            if name not in drifts.DRIFTS:
+                raise PageError(claim.path, claim.line,
+                                f"claim {claim.id!r}: {drifts.UnknownDrift(name)}")
+
+
+@pytest.hookimpl
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
     kubectl, version = _kubectl()
     built = _build_world(world, sandbox.root / "world")
@@ -94,6 +107,8 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     stamp = f"@{int(built.utc().timestamp())} +0000"
     env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    if built.state.settings.drifts:  # a sensitivity run: worlds the page makes drift too
+        env[drifts.ENV] = ",".join(built.state.settings.drifts)
     clone = sandbox.home / "codeforphilly-data"
     subprocess.run(
         ["git", "clone", "-q", ORIGIN_URL, str(clone)],

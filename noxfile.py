@@ -8,6 +8,7 @@
     nox -s bench   site build with hooks and macros vs plain mkdocs-material
     nox -s kubectl_matrix   the runbook pages with every kubectl version at hand
     nox -s explore every fault at every step boundary of the default workloads
+    nox -s sensitivity   each claim's checks under the drifts its claim names must fail
 """
 
 from __future__ import annotations
@@ -124,3 +125,15 @@ def explore(session: nox.Session) -> None:
     _install(session)
     session.run("podsim", "explore", "--json", "--output", ".explore/result.json",
                 *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def sensitivity(session: nox.Session) -> None:
+    """Each check is shown to be able to fail: the pages once per drift that a claim names
+    (`breaks-if`), with the world drifted; fails if a check still passes under a drift its
+    claim names, or a claim of specs/ or runbooks/ names none. Writes
+    .docproof/sensitivity.json, which the site shows per claim. Arguments go to
+    scripts/sensitivity.py (e.g. `-- --survey` runs every drift on every page)."""
+    _require_jq(session)
+    _install(session)
+    session.run("python", "scripts/sensitivity.py", *session.posargs)

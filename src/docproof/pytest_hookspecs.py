@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from docproof.authoring import Page
 from docproof.sandbox import PageWorld, Sandbox
 
 
@@ -22,3 +23,10 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     for an unknown world name: the message fails every block of the page, located at
     ``file.md:1``. docproof calls ``PageWorld.close()`` after the page's last block.
     """
+
+
+@pytest.hookspec
+def pytest_docproof_check_page(page: Page) -> None:
+    """Check what only the world knows about the parsed ``page``, e.g. that each drift a
+    claim's ``breaks-if`` names exists. Raise ``docproof.errors.PageError`` at the line:
+    the page then fails there alone, as for a malformed claim marker."""

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from docproof.authoring.breaks_if import BreaksIfError, split_marker
 from docproof.errors import PageError
 
 CLAIM_ID = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*\Z")
@@ -26,6 +27,7 @@ class Claim:
     path: Path
     line: int
     text: str
+    breaks_if: tuple[str, ...] = ()  # drifts that must break its checks (breaks_if.py)
 
 
 def claim_id_problem(claim_id: str) -> str | None:
@@ -50,14 +52,17 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
                 message = "malformed claim comment; want <!-- claim: id -->"
                 raise PageError(shown, index + 1, message)
             continue
-        claim_id = match.group("id")
+        try:
+            claim_id, breaks_if = split_marker(match.group("id"))
+        except BreaksIfError as error:
+            raise PageError(shown, index + 1, str(error)) from None
         problem = claim_id_problem(claim_id)
         if problem is not None:
             raise PageError(shown, index + 1, problem)
         text = _next_paragraph(lines, index + 1)
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
-        claims.append(Claim(claim_id, shown, index + 1, text))
+        claims.append(Claim(claim_id, shown, index + 1, text, breaks_if))
     return tuple(claims)
 
 

@@ -1,0 +1,221 @@
+"""Each check is shown to be able to fail: run the pages under the drifts their claims name.
+
+A claim marker names the drifts that must break it
+(``<!-- claim: storage.x breaks-if="volume-is-pvc" -->``). For each drift named anywhere,
+this runs once, in a pytest session of its own with ``PODSIM_DRIFTS`` set, every page that
+has a claim naming it, then checks that each of those claims' checks failed. A check that
+still passes under a drift its claim names proves nothing about that drift: the run fails,
+naming the claim, the check's line and the drift. It also fails when a claim of ``specs/``
+or ``runbooks/`` names no drift, or fewer than 80% of the claims in ``docs/`` name one.
+
+Writes ``.docproof/sensitivity.json`` (read by the site: the claims index and each claim's
+chip say "shown to fail when ..."). ``--survey`` runs every drift of the catalogue on every
+page instead and writes which claims each drift breaks (``.docproof/sensitivity-survey.json``),
+to help choose a claim's drifts.
+
+    python scripts/sensitivity.py [--jobs 2] [--survey] [PAGE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docproof.authoring import Claim, read_page
+from docproof.errors import PageError
+from podsim.drifts import DRIFTS
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_ROOTS = ("docs", "specs", "runbooks")
+MUST_NAME_A_DRIFT = ("specs", "runbooks")  # every claim there names at least one drift
+DOCS_SHARE = 0.8  # and at least this share of the claims in docs/
+REPORT = Path(".docproof") / "sensitivity.json"
+SURVEY = Path(".docproof") / "sensitivity-survey.json"
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class DriftRun:
+    """One pytest session of some pages under one drift: each claim's check statuses."""
+
+    drift: str
+    pages: tuple[Path, ...]
+    seconds: float
+    checks: dict[str, list[dict[str, Any]]]  # claim id -> [{file, line, status}]
+    output: str
+
+
+def page_claims(pages: Iterable[Path]) -> list[Claim]:
+    """Every claim of `pages` (rootdir-relative), each drift name checked against podsim's
+    catalogue; PageError at the claim's line for a name not in it."""
+    claims: list[Claim] = []
+    for page in pages:
+        for claim in read_page(ROOT / page, page).claims:
+            for name in claim.breaks_if:
+                if name not in DRIFTS:
+                    known = ", ".join(DRIFTS)
+                    raise PageError(claim.path, claim.line, f"claim {claim.id!r}: unknown "
+                                    f"drift {name!r} in breaks-if (known: {known})")
+            claims.append(claim)
+    return claims
+
+
+def all_pages() -> list[Path]:
+    return sorted(p.relative_to(ROOT) for root in PAGE_ROOTS for p in (ROOT / root).rglob("*.md"))
+
+
+def run_drift(drift: str, pages: tuple[Path, ...], scratch: Path) -> DriftRun:
+    """The pages in one pytest session whose worlds all carry `drift`."""
+    report = scratch / f"{drift}.json"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+         "--docproof-report", str(report), *map(str, pages)],
+        cwd=ROOT, env={**os.environ, "PODSIM_DRIFTS": drift},
+        capture_output=True, text=True, check=False,
+    )
+    seconds = time.monotonic() - started
+    if not report.exists():
+        raise SystemExit(f"sensitivity: the run under {drift!r} wrote no report:\n"
+                         f"{done.stdout}{done.stderr}")
+    claims = json.loads(report.read_text())["claims"]
+    checks = {c["id"]: [{"file": k["file"], "line": k["line"], "status": k["status"]}
+                        for k in c["checks"]] for c in claims}
+    return DriftRun(drift, pages, seconds, checks, done.stdout + done.stderr)
+
+
+def run_all(plan: dict[str, tuple[Path, ...]], jobs: int) -> dict[str, DriftRun]:
+    with tempfile.TemporaryDirectory(prefix="sensitivity-") as scratch, \
+            ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {drift: pool.submit(run_drift, drift, pages, Path(scratch))
+                   for drift, pages in plan.items()}
+        return {drift: future.result() for drift, future in futures.items()}
+
+
+def coverage_problems(claims: list[Claim]) -> list[str]:
+    """The claims that must name a drift and do not; the docs/ share if it falls short."""
+    problems = [f"{c.path}:{c.line}: claim {c.id!r} names no drift (add breaks-if=\"...\")"
+                for c in claims
+                if c.path.parts[0] in MUST_NAME_A_DRIFT and not c.breaks_if]
+    docs = [c for c in claims if c.path.parts[0] == "docs"]
+    named = sum(1 for c in docs if c.breaks_if)
+    if docs and named < DOCS_SHARE * len(docs):
+        problems.append(f"docs/: {named} of {len(docs)} claims name a drift; at least "
+                        f"{DOCS_SHARE:.0%} must")
+    return problems
+
+
+def judge(claims: list[Claim], runs: dict[str, DriftRun]) -> tuple[list[dict[str, Any]],
+                                                                   list[str]]:
+    """Per claim, what each of its drifts did to its checks; a message per check that
+    still passed (or never ran) under a drift its claim names."""
+    entries: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for claim in claims:
+        results: dict[str, Any] = {}
+        for drift in claim.breaks_if:
+            checks = runs[drift].checks.get(claim.id, [])
+            survivors = [k for k in checks if k["status"] != "fail"]
+            results[drift] = {"shown": bool(checks) and not survivors, "checks": checks}
+            problems += [f"{k['file']}:{k['line']}: claim {claim.id!r}: check still "
+                         f"{k['status']}es under drift {drift!r}" if k["status"] == "pass"
+                         else f"{k['file']}:{k['line']}: claim {claim.id!r}: check was "
+                         f"{k['status']} under drift {drift!r}" for k in survivors]
+            if not checks:
+                problems.append(f"{claim.path}:{claim.line}: claim {claim.id!r} has no check "
+                                f"that ran under drift {drift!r}")
+        shown = bool(results) and all(r["shown"] for r in results.values())
+        entries.append({"id": claim.id, "file": claim.path.as_posix(), "line": claim.line,
+                        "breaks_if": list(claim.breaks_if), "shown": shown,
+                        "drifts": results})
+    return entries, problems
+
+
+def summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    per_root: dict[str, dict[str, int]] = {}
+    for entry in entries:
+        counts = per_root.setdefault(entry["file"].split("/")[0],
+                                     {"claims": 0, "with_drifts": 0, "shown": 0})
+        counts["claims"] += 1
+        counts["with_drifts"] += bool(entry["breaks_if"])
+        counts["shown"] += entry["shown"]
+    total = {key: sum(c[key] for c in per_root.values())
+             for key in ("claims", "with_drifts", "shown")}
+    return {**total, "roots": per_root}
+
+
+def sensitivity(pages: list[Path], jobs: int) -> int:
+    claims = page_claims(pages)
+    plan: dict[str, list[Path]] = {}
+    for claim in claims:
+        for drift in claim.breaks_if:
+            plan.setdefault(drift, [])
+            if claim.path not in plan[drift]:
+                plan[drift].append(claim.path)
+    started = time.monotonic()
+    runs = run_all({d: tuple(p) for d, p in plan.items()}, jobs)
+    entries, problems = judge(claims, runs)
+    problems += coverage_problems(claims)
+    report: dict[str, Any] = {
+        "schema": SCHEMA,
+        "seconds": round(time.monotonic() - started, 1),
+        "drifts": {name: {"description": DRIFTS[name].description,
+                          "pages": [p.as_posix() for p in runs[name].pages],
+                          "seconds": round(runs[name].seconds, 1)} for name in runs},
+        "claims": entries,
+        "summary": summary(entries),
+        "problems": problems,
+    }
+    (ROOT / REPORT).parent.mkdir(exist_ok=True)
+    (ROOT / REPORT).write_text(json.dumps(report, indent=2) + "\n")
+    for problem in problems:
+        print(problem)
+    s = report["summary"]
+    print(f"sensitivity: {s['shown']} of {s['claims']} claims shown to fail under every drift "
+          f"they name ({s['with_drifts']} name one); {len(runs)} drift runs in "
+          f"{report['seconds']} s; report {REPORT}")
+    return 1 if problems else 0
+
+
+def survey(pages: list[Path], jobs: int) -> int:
+    claims = page_claims(pages)
+    runs = run_all({name: tuple(pages) for name in DRIFTS}, jobs)
+    broken = {name: sorted(cid for cid, checks in run.checks.items()
+                           if checks and all(k["status"] == "fail" for k in checks))
+              for name, run in runs.items()}
+    by_claim = {c.id: [name for name in DRIFTS if c.id in broken[name]] for c in claims}
+    (ROOT / SURVEY).parent.mkdir(exist_ok=True)
+    (ROOT / SURVEY).write_text(json.dumps({"by_drift": broken, "by_claim": by_claim},
+                                          indent=2) + "\n")
+    for claim in claims:
+        print(f"{claim.path}:{claim.line}: {claim.id}: {', '.join(by_claim[claim.id]) or '-'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pages", nargs="*", type=Path, help="pages (default: every page)")
+    parser.add_argument("--jobs", type=int, default=2, help="drift runs at once (default 2)")
+    parser.add_argument("--survey", action="store_true",
+                        help="run every drift on every page; write which claims each breaks")
+    args = parser.parse_args(argv)
+    pages = [Path(p) for p in args.pages] or all_pages()
+    try:
+        return (survey if args.survey else sensitivity)(pages, args.jobs)
+    except PageError as error:
+        print(f"sensitivity: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
