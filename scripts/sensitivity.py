@@ -55,12 +55,12 @@ class DriftRun:
     output: str
 
 
-def page_claims(pages: Iterable[Path]) -> list[Claim]:
+def page_claims(root: Path, pages: Iterable[Path]) -> list[Claim]:
     """Every claim of `pages` (rootdir-relative), each drift name checked against podsim's
     catalogue; PageError at the claim's line for a name not in it."""
     claims: list[Claim] = []
     for page in pages:
-        for claim in read_page(ROOT / page, page).claims:
+        for claim in read_page(root / page, page).claims:
             for name in claim.breaks_if:
                 if name not in DRIFTS:
                     known = ", ".join(DRIFTS)
@@ -70,18 +70,18 @@ def page_claims(pages: Iterable[Path]) -> list[Claim]:
     return claims
 
 
-def all_pages() -> list[Path]:
-    return sorted(p.relative_to(ROOT) for root in PAGE_ROOTS for p in (ROOT / root).rglob("*.md"))
+def all_pages(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for top in PAGE_ROOTS for p in (root / top).rglob("*.md"))
 
 
-def run_drift(drift: str, pages: tuple[Path, ...], scratch: Path) -> DriftRun:
+def run_drift(root: Path, drift: str, pages: tuple[Path, ...], scratch: Path) -> DriftRun:
     """The pages in one pytest session whose worlds all carry `drift`."""
     report = scratch / f"{drift}.json"
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
          "--docproof-report", str(report), *map(str, pages)],
-        cwd=ROOT, env={**os.environ, "PODSIM_DRIFTS": drift},
+        cwd=root, env={**os.environ, "PODSIM_DRIFTS": drift},
         capture_output=True, text=True, check=False,
     )
     seconds = time.monotonic() - started
@@ -94,10 +94,10 @@ def run_drift(drift: str, pages: tuple[Path, ...], scratch: Path) -> DriftRun:
     return DriftRun(drift, pages, seconds, checks, done.stdout + done.stderr)
 
 
-def run_all(plan: dict[str, tuple[Path, ...]], jobs: int) -> dict[str, DriftRun]:
+def run_all(root: Path, plan: dict[str, tuple[Path, ...]], jobs: int) -> dict[str, DriftRun]:
     with tempfile.TemporaryDirectory(prefix="sensitivity-") as scratch, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {drift: pool.submit(run_drift, drift, pages, Path(scratch))
+        futures = {drift: pool.submit(run_drift, root, drift, pages, Path(scratch))
                    for drift, pages in plan.items()}
         return {drift: future.result() for drift, future in futures.items()}
 
@@ -154,8 +154,8 @@ def summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
     return {**total, "roots": per_root}
 
 
-def sensitivity(pages: list[Path], jobs: int) -> int:
-    claims = page_claims(pages)
+def sensitivity(root: Path, pages: list[Path], jobs: int) -> int:
+    claims = page_claims(root, pages)
     plan: dict[str, list[Path]] = {}
     for claim in claims:
         for drift in claim.breaks_if:
@@ -163,7 +163,7 @@ def sensitivity(pages: list[Path], jobs: int) -> int:
             if claim.path not in plan[drift]:
                 plan[drift].append(claim.path)
     started = time.monotonic()
-    runs = run_all({d: tuple(p) for d, p in plan.items()}, jobs)
+    runs = run_all(root, {d: tuple(p) for d, p in plan.items()}, jobs)
     entries, problems = judge(claims, runs)
     problems += coverage_problems(claims)
     report: dict[str, Any] = {
@@ -176,8 +176,8 @@ def sensitivity(pages: list[Path], jobs: int) -> int:
         "summary": summary(entries),
         "problems": problems,
     }
-    (ROOT / REPORT).parent.mkdir(exist_ok=True)
-    (ROOT / REPORT).write_text(json.dumps(report, indent=2) + "\n")
+    (root / REPORT).parent.mkdir(exist_ok=True)
+    (root / REPORT).write_text(json.dumps(report, indent=2) + "\n")
     for problem in problems:
         print(problem)
     s = report["summary"]
@@ -187,15 +187,15 @@ def sensitivity(pages: list[Path], jobs: int) -> int:
     return 1 if problems else 0
 
 
-def survey(pages: list[Path], jobs: int) -> int:
-    claims = page_claims(pages)
-    runs = run_all({name: tuple(pages) for name in DRIFTS}, jobs)
+def survey(root: Path, pages: list[Path], jobs: int) -> int:
+    claims = page_claims(root, pages)
+    runs = run_all(root, {name: tuple(pages) for name in DRIFTS}, jobs)
     broken = {name: sorted(cid for cid, checks in run.checks.items()
                            if checks and all(k["status"] == "fail" for k in checks))
               for name, run in runs.items()}
     by_claim = {c.id: [name for name in DRIFTS if c.id in broken[name]] for c in claims}
-    (ROOT / SURVEY).parent.mkdir(exist_ok=True)
-    (ROOT / SURVEY).write_text(json.dumps({"by_drift": broken, "by_claim": by_claim},
+    (root / SURVEY).parent.mkdir(exist_ok=True)
+    (root / SURVEY).write_text(json.dumps({"by_drift": broken, "by_claim": by_claim},
                                           indent=2) + "\n")
     for claim in claims:
         print(f"{claim.path}:{claim.line}: {claim.id}: {', '.join(by_claim[claim.id]) or '-'}")
@@ -206,12 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", type=Path, help="pages (default: every page)")
     parser.add_argument("--jobs", type=int, default=2, help="drift runs at once (default 2)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the project whose pages run (default: this checkout)")
     parser.add_argument("--survey", action="store_true",
                         help="run every drift on every page; write which claims each breaks")
     args = parser.parse_args(argv)
-    pages = [Path(p) for p in args.pages] or all_pages()
+    root = args.root.resolve()
+    pages = [Path(p) for p in args.pages] or all_pages(root)
     try:
-        return (survey if args.survey else sensitivity)(pages, args.jobs)
+        return (survey if args.survey else sensitivity)(root, pages, args.jobs)
     except PageError as error:
         print(f"sensitivity: {error}", file=sys.stderr)
         return 2
