@@ -109,6 +109,9 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     if built.state.settings.drifts:  # a sensitivity run: worlds the page makes drift too
         env[drifts.ENV] = ",".join(built.state.settings.drifts)
+        for key, value in drifts.operator_git_config(built.state.settings.drifts):
+            subprocess.run(["git", "config", "--global", key, value], env=sandbox.env,
+                           check=True, capture_output=True)
     clone = sandbox.home / "codeforphilly-data"
     subprocess.run(
         ["git", "clone", "-q", ORIGIN_URL, str(clone)],

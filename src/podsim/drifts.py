@@ -25,6 +25,7 @@ import yaml
 
 from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.context import ApiSettings
+from podsim.durations import DEFAULT_DURATIONS
 from podsim.errors import WorldError
 from podsim.manifest import copy_with_strategy
 from podsim.state import ClusterSettings
@@ -48,13 +49,16 @@ class UnknownDrift(WorldError):
 
 @dataclass(frozen=True)
 class Drift:
-    """One named departure from the modelled production; exactly one effect is set."""
+    """One named departure from the modelled production and how it is applied."""
 
     name: str
     description: str  # what the world does differently, as the site shows it
     deploy: Callable[[Path], None] | None = None  # patches a deploy/ copy in place
     api: Callable[[ApiSettings], ApiSettings] | None = None
     cluster: Callable[[ClusterSettings], ClusterSettings] | None = None
+    # Settings in the operator's global git config; the world only records the name, the
+    # glue that makes the operator's sandbox (the root conftest.py) writes them.
+    operator_git_config: tuple[tuple[str, str], ...] = ()
 
 
 def _edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
@@ -134,6 +138,13 @@ _CATALOGUE = (
     Drift("secret-mount-frozen",
           "a changed Secret never reaches the running pod's mounted copy",
           cluster=_cluster(secret_refresh_s=FROZEN_SECRET_S)),
+    Drift("push-takes-2s",
+          "one git push takes two seconds instead of one",
+          api=_api(durations=dataclasses.replace(DEFAULT_DURATIONS,
+                                                 push_s=2 * DEFAULT_DURATIONS.push_s))),
+    Drift("operator-git-allows-ext",
+          "the operator's global git config allows ext:: remotes (protocol.ext.allow=always)",
+          operator_git_config=(("protocol.ext.allow", "always"),)),
     Drift("namespace-is-codeforphilly",
           "the sandbox overlay deploys into namespace codeforphilly",
           deploy=_namespace_codeforphilly),
@@ -151,6 +162,11 @@ def lookup(names: Iterable[str]) -> tuple[Drift, ...]:
         if name not in DRIFTS:
             raise UnknownDrift(name)
     return tuple(drift for drift in _CATALOGUE if drift.name in wanted)
+
+
+def operator_git_config(names: Iterable[str]) -> list[tuple[str, str]]:
+    """The operator git settings the drifts `names` call for, in catalogue order."""
+    return [item for drift in lookup(names) for item in drift.operator_git_config]
 
 
 def from_environment() -> tuple[str, ...]:

@@ -55,6 +55,13 @@ def _nff_retries(world: World) -> int:
                if e.data["reason"] == "non-fast-forward")
 
 
+def _fate_one_second_after_a_write(root: Path) -> str:
+    world = World.create(root)
+    written = world.write()
+    world.advance(1)
+    return world.fates()[written]
+
+
 def _reconcile_outcomes(world: World) -> list[str]:
     return [str(e.data["outcome"]) for e in world.trace.of_kind("reconcile.outcome")]
 
@@ -77,6 +84,9 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
     "git-below-2-40": (lambda r: "rebased" in _reconcile_outcomes(
         _scenario("non-fast-forward")(r)), True, False),
     "secret-mount-frozen": (_secret_refreshed_after_rotation, True, False),
+    "push-takes-2s": (_fate_one_second_after_a_write, "origin", "pod-only"),
+    "operator-git-allows-ext": (lambda r: drifts.operator_git_config(
+        World.create(r).state.settings.drifts), [], [("protocol.ext.allow", "always")]),
     "namespace-is-codeforphilly": (lambda r: World.create(r).state.deployment.namespace,
                                    "codeforphilly-rewrite-sandbox", "codeforphilly"),
     "container-named-api": (lambda r: World.create(r).manifest.container,
