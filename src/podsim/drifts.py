@@ -33,6 +33,7 @@ from podsim.state import ClusterSettings
 ENV = "PODSIM_DRIFTS"
 DEPLOYMENT = Path("kustomize") / "base" / "deployment.yaml"
 OVERLAY = Path("kustomize") / "overlays" / "sandbox" / "kustomization.yaml"
+ENTRYPOINT = Path("docker") / "entrypoint.sh"
 # A Secret change that never reaches the pod within any page's horizon (a year).
 FROZEN_SECRET_S = 365 * 86_400.0
 
@@ -93,6 +94,25 @@ def _container_named_api(deploy: Path) -> None:
     _edit_yaml(deploy / DEPLOYMENT, change)
 
 
+def _edit_entrypoint(deploy: Path, old: str, new: str) -> None:
+    path = deploy / ENTRYPOINT
+    text = path.read_text()
+    if new not in text:  # a world copied from a drifted world has it already
+        if text.count(old) != 1:
+            raise WorldError(f"{path}: cannot apply the drift, {old!r} is not there once")
+        path.write_text(text.replace(old, new))
+
+
+def _clone_not_bare(deploy: Path) -> None:
+    _edit_entrypoint(deploy, 'git clone --bare --branch', 'git clone --branch')
+
+
+def _clone_with_fetch_refspec(deploy: Path) -> None:
+    _edit_entrypoint(deploy, '\nexec "$@"\n',
+                     '\ngit --git-dir="$repo" config remote.origin.fetch '
+                     '"+refs/heads/*:refs/remotes/origin/*"\nexec "$@"\n')
+
+
 def _api(**changes: Any) -> Callable[[ApiSettings], ApiSettings]:
     return lambda settings: dataclasses.replace(settings, **changes)
 
@@ -113,6 +133,13 @@ _CATALOGUE = (
           "the Deployment rolls out with RollingUpdate: the new pod starts before the old "
           "one stops",
           deploy=_rolling_update),
+    Drift("clone-not-bare",
+          "the entrypoint clones the data repository with a working tree instead of bare",
+          deploy=_clone_not_bare),
+    Drift("clone-has-fetch-refspec",
+          "the entrypoint gives the clone a remote.origin.fetch refspec, so pushes move "
+          "refs/remotes/origin/*",
+          deploy=_clone_with_fetch_refspec),
     Drift("sigterm-drains",
           "node installs a SIGTERM handler that stops the push daemon, draining a push in "
           "flight",

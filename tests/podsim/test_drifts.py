@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from podsim import drifts
+from podsim.checks import pod_git
 from podsim.scenarios.runner import run_scenario
 from podsim.world import World
 
@@ -87,6 +88,11 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
     "push-takes-2s": (_fate_one_second_after_a_write, "origin", "pod-only"),
     "operator-git-allows-ext": (lambda r: drifts.operator_git_config(
         World.create(r).state.settings.drifts), [], [("protocol.ext.allow", "always")]),
+    "clone-not-bare": (lambda r: pod_git(World.create(r), "rev-parse", "--is-bare-repository"),
+                       "true", "false"),
+    "clone-has-fetch-refspec": (lambda r: pod_git(World.create(r), "config", "--get",
+                                                  "remote.origin.fetch"),
+                                None, "+refs/heads/*:refs/remotes/origin/*"),
     "namespace-is-codeforphilly": (lambda r: World.create(r).state.deployment.namespace,
                                    "codeforphilly-rewrite-sandbox", "codeforphilly"),
     "container-named-api": (lambda r: World.create(r).manifest.container,
