@@ -172,6 +172,10 @@ _CATALOGUE = (
     Drift("operator-git-allows-ext",
           "the operator's global git config allows ext:: remotes (protocol.ext.allow=always)",
           operator_git_config=(("protocol.ext.allow", "always"),)),
+    Drift("secret-change-restarts",
+          "a changed Secret restarts the container once it reaches the pod (as a reloader "
+          "controller would)",
+          cluster=_cluster(secret_change_restarts=True)),
     Drift("namespace-is-codeforphilly",
           "the sandbox overlay deploys into namespace codeforphilly",
           deploy=_namespace_codeforphilly),

@@ -102,6 +102,7 @@ class ClusterSettings:
     # Drift switches (podsim.drifts): False is the real kubelet, which keeps an emptyDir
     # across container restarts.
     restart_wipes_emptydir: bool = False
+    secret_change_restarts: bool = False  # a refreshed Secret restarts the container
     drifts: tuple[str, ...] = ()  # the names of the drifts this world was created with
 
     def __post_init__(self) -> None:
