@@ -172,10 +172,10 @@ _CATALOGUE = (
     Drift("operator-git-allows-ext",
           "the operator's global git config allows ext:: remotes (protocol.ext.allow=always)",
           operator_git_config=(("protocol.ext.allow", "always"),)),
-    Drift("secret-change-restarts",
-          "a changed Secret restarts the container once it reaches the pod (as a reloader "
-          "controller would)",
-          cluster=_cluster(secret_change_restarts=True)),
+    Drift("secret-change-rolls-out",
+          "a changed Secret rolls the Deployment out once it reaches the pod (as a reloader "
+          "controller does), replacing the pod",
+          cluster=_cluster(secret_change_rolls_out=True)),
     Drift("namespace-is-codeforphilly",
           "the sandbox overlay deploys into namespace codeforphilly",
           deploy=_namespace_codeforphilly),

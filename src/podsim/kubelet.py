@@ -50,9 +50,6 @@ class Kubelet:
         if event.kind == REFRESH_EVENT:
             if pod is not None and self._node_ready(pod):
                 self.secrets.project(pod)  # the periodic sync, whatever the container does
-                restarts = self.rt.state.settings.secret_change_restarts  # a drift
-                if restarts and pod.container.state == "running":
-                    self.sigterm(pod, self.rt.manifest.grace_s)
             return
         if pod is None or pod.container.instance != event.data["instance"]:
             return  # the container this event belonged to is gone

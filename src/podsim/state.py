@@ -102,7 +102,7 @@ class ClusterSettings:
     # Drift switches (podsim.drifts): False is the real kubelet, which keeps an emptyDir
     # across container restarts.
     restart_wipes_emptydir: bool = False
-    secret_change_restarts: bool = False  # a refreshed Secret restarts the container
+    secret_change_rolls_out: bool = False  # a refreshed Secret rolls the Deployment out
     drifts: tuple[str, ...] = ()  # the names of the drifts this world was created with
 
     def __post_init__(self) -> None:

@@ -93,8 +93,8 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
     "clone-has-fetch-refspec": (lambda r: pod_git(World.create(r), "config", "--get",
                                                   "remote.origin.fetch"),
                                 None, "+refs/heads/*:refs/remotes/origin/*"),
-    "secret-change-restarts": (lambda r: _scenario("deploy-key-revoked")(r).pod()
-                               .container.restart_count, 0, 1),
+    "secret-change-rolls-out": (lambda r: len(_scenario("deploy-key-revoked")(r).trace
+                                              .of_kind("rollout.restart")), 0, 1),
     "namespace-is-codeforphilly": (lambda r: World.create(r).state.deployment.namespace,
                                    "codeforphilly-rewrite-sandbox", "codeforphilly"),
     "container-named-api": (lambda r: World.create(r).manifest.container,
