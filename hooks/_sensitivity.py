@@ -62,7 +62,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> Sensitivity:
 def drift_sentence(claim: Claim, report: Sensitivity | None) -> str | None:
     """What the site says about the claim's drifts (plain text); None when it names none."""
     if not claim.breaks_if:
-        return None
+        return f"No drift of the world breaks it: {claim.no_drift}." if claim.no_drift else None
     result = report.claims.get(claim.id) if report else None
     if report is None or result is None or result.breaks_if != claim.breaks_if:
         why = "no sensitivity report" if report is None else "not in the sensitivity report"

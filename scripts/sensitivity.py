@@ -105,9 +105,10 @@ def run_all(root: Path, plan: dict[str, tuple[Path, ...]], jobs: int) -> dict[st
 
 def coverage_problems(claims: list[Claim]) -> list[str]:
     """The claims that must name a drift and do not; the docs/ share if it falls short."""
-    problems = [f"{c.path}:{c.line}: claim {c.id!r} names no drift (add breaks-if=\"...\")"
+    problems = [f"{c.path}:{c.line}: claim {c.id!r} names no drift (add breaks-if=\"...\", "
+                f"or no-drift=\"why\" when none can break it)"
                 for c in claims
-                if c.path.parts[0] in MUST_NAME_A_DRIFT and not c.breaks_if]
+                if c.path.parts[0] in MUST_NAME_A_DRIFT and not c.breaks_if and not c.no_drift]
     docs = [c for c in claims if c.path.parts[0] == "docs"]
     named = sum(1 for c in docs if c.breaks_if)
     if docs and named < DOCS_SHARE * len(docs):
@@ -144,7 +145,8 @@ def judge(claims: list[Claim], runs: dict[str, DriftRun]) -> tuple[list[dict[str
         shown = bool(results) and all(r["shown"] for r in results.values()) and all(
             failed_under.values())
         entries.append({"id": claim.id, "file": claim.path.as_posix(), "line": claim.line,
-                        "breaks_if": list(claim.breaks_if), "shown": shown,
+                        "breaks_if": list(claim.breaks_if), "no_drift": claim.no_drift,
+                        "shown": shown,
                         "drifts": results})
     return entries, problems
 
@@ -153,12 +155,14 @@ def summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
     per_root: dict[str, dict[str, int]] = {}
     for entry in entries:
         counts = per_root.setdefault(entry["file"].split("/")[0],
-                                     {"claims": 0, "with_drifts": 0, "shown": 0})
+                                     {"claims": 0, "with_drifts": 0, "shown": 0,
+                                      "no_drift": 0})
         counts["claims"] += 1
         counts["with_drifts"] += bool(entry["breaks_if"])
         counts["shown"] += entry["shown"]
+        counts["no_drift"] += entry["no_drift"] is not None
     total = {key: sum(c[key] for c in per_root.values())
-             for key in ("claims", "with_drifts", "shown")}
+             for key in ("claims", "with_drifts", "shown", "no_drift")}
     return {**total, "roots": per_root}
 
 
@@ -190,7 +194,8 @@ def sensitivity(root: Path, pages: list[Path], jobs: int) -> int:
         print(problem)
     s = report["summary"]
     print(f"sensitivity: {s['shown']} of {s['claims']} claims shown to fail under the drifts "
-          f"they name ({s['with_drifts']} name one); {len(runs)} drift runs in "
+          f"they name ({s['with_drifts']} name one, {s['no_drift']} say why none can); "
+          f"{len(runs)} drift runs in "
           f"{report['seconds']} s; report {REPORT}")
     return 1 if problems else 0
 

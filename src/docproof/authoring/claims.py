@@ -28,6 +28,7 @@ class Claim:
     line: int
     text: str
     breaks_if: tuple[str, ...] = ()  # drifts that must break its checks (breaks_if.py)
+    no_drift: str | None = None  # why no drift can break them, when none is named
 
 
 def claim_id_problem(claim_id: str) -> str | None:
@@ -53,7 +54,7 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
                 raise PageError(shown, index + 1, message)
             continue
         try:
-            claim_id, breaks_if = split_marker(match.group("id"))
+            claim_id, breaks_if, no_drift = split_marker(match.group("id"))
         except BreaksIfError as error:
             raise PageError(shown, index + 1, str(error)) from None
         problem = claim_id_problem(claim_id)
@@ -62,7 +63,7 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
         text = _next_paragraph(lines, index + 1)
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
-        claims.append(Claim(claim_id, shown, index + 1, text, breaks_if))
+        claims.append(Claim(claim_id, shown, index + 1, text, breaks_if, no_drift))
     return tuple(claims)
 
 
