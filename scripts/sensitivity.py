@@ -89,18 +89,31 @@ def run_drift(root: Path, drift: str, pages: tuple[Path, ...], scratch: Path) ->
     if not report.exists():
         raise SystemExit(f"sensitivity: the run under {drift!r} wrote no report:\n"
                          f"{done.stdout}{done.stderr}")
-    claims = json.loads(report.read_text())["claims"]
-    checks = {c["id"]: [{"file": k["file"], "line": k["line"], "status": k["status"]}
-                        for k in c["checks"]] for c in claims}
+    ran = json.loads(report.read_text())
+    reasons = {(b["file"], b["line"]): b.get("reason") for b in ran["blocks"]}
+    checks = {c["id"]: [{"file": k["file"], "line": k["line"], "status": k["status"],
+                         "reason": reasons.get((k["file"], k["line"]))}
+                        for k in c["checks"]] for c in ran["claims"]}
     return DriftRun(drift, pages, seconds, checks, done.stdout + done.stderr)
 
 
 def run_all(root: Path, plan: dict[str, tuple[Path, ...]], jobs: int) -> dict[str, DriftRun]:
+    # Longest runs first (as the last report timed them), so the slowest does not start last.
+    last = _last_seconds(root)
+    plan = dict(sorted(plan.items(), key=lambda item: -last.get(item[0], float("inf"))))
     with tempfile.TemporaryDirectory(prefix="sensitivity-") as scratch, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {drift: pool.submit(run_drift, root, drift, pages, Path(scratch))
                    for drift, pages in plan.items()}
         return {drift: future.result() for drift, future in futures.items()}
+
+
+def _last_seconds(root: Path) -> dict[str, float]:
+    try:
+        drifts = json.loads((root / REPORT).read_text())["drifts"]
+        return {str(name): float(run["seconds"]) for name, run in drifts.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def coverage_problems(claims: list[Claim]) -> list[str]:
