@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from docproof import PageWorld, Sandbox
-from docproof.authoring import WHERE, read_page
+from docproof.authoring import WHERE, Page, read_page
+from docproof.errors import PageError
+from podsim import drifts
 from podsim.apiserver import kubectl_binary
 from podsim.apiserver.client import write_kubeconfig
 from podsim.apiserver.server import ApiServer
@@ -96,6 +98,16 @@ def pytest_docproof_figures() -> dict[str, str]:
 
 
 @pytest.hookimpl
+def pytest_docproof_check_page(page: Page) -> None:
+    # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
+    for claim in page.claims:
+        for name in claim.breaks_if:
+            if name not in drifts.DRIFTS:
+                raise PageError(claim.path, claim.line,
+                                f"claim {claim.id!r}: {drifts.UnknownDrift(name)}")
+
+
+@pytest.hookimpl
 def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> PageWorld:
     kubectl, version = _kubectl()
     built = _build_world(world, sandbox.root / "world")
@@ -109,6 +121,11 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
            "CFP_DATA_RELOAD_SECRET": RELOAD_SECRET, "CURL_CA_BUNDLE": str(ingress / "cert.pem")}
+    if built.state.settings.drifts:  # a sensitivity run: worlds the page makes drift too
+        env[drifts.ENV] = ",".join(built.state.settings.drifts)
+        for key, value in drifts.operator_git_config(built.state.settings.drifts):
+            subprocess.run(["git", "config", "--global", key, value], env=sandbox.env,
+                           check=True, capture_output=True)
     clone = sandbox.home / "codeforphilly-data"
     subprocess.run(
         ["git", "clone", "-q", ORIGIN_URL, str(clone)],

@@ -12,6 +12,7 @@
     nox -s claims  every claim against the claims lock and the claim rules;
                    `nox -s claims -- --accept` rewrites the lock (claims.lock) from the pages
     nox -s mutations   generic doc edits applied page by page, and how many the checks catch
+    nox -s sensitivity   each claim's checks under the drifts its claim names must fail
 """
 
 from __future__ import annotations
@@ -151,3 +152,15 @@ def mutations(session: nox.Session) -> None:
     rules pass)."""
     _install(session)
     session.run("python", "scripts/mutate_docs.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def sensitivity(session: nox.Session) -> None:
+    """Each check is shown to be able to fail: the pages once per drift that a claim names
+    (`breaks-if`), with the world drifted; fails if a check still passes under a drift its
+    claim names, or a claim of specs/ or runbooks/ names none. Writes
+    .docproof/sensitivity.json, which the site shows per claim. Arguments go to
+    scripts/sensitivity.py (e.g. `-- --survey` runs every drift on every page)."""
+    _require_jq(session)
+    _install(session)
+    session.run("python", "scripts/sensitivity.py", *session.posargs)

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from _layout import CLAIMS_PAGE, repo_root
 from _report import STATUS_WORDS, Report, load_report
+from _sensitivity import Sensitivity, drift_sentence, load_sensitivity
 from docproof.authoring import (
     ClaimIdError,
     ClaimsLock,
@@ -48,6 +49,7 @@ class _Claim:
     line: int
     text: str
     checks: list[tuple[str, int]] = field(default_factory=list)
+    drifts: str | None = None  # what the sensitivity run showed (hooks/_sensitivity.py)
 
 
 # Validate claims across all pages and add the generated index page.
@@ -55,7 +57,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
         pages = [parse_page(f.content_string, Path(f.src_uri))
                  for f in sorted(files.documentation_pages(), key=lambda f: f.src_uri)]
-        claims = _declared(pages)
+        claims = _declared(pages, load_sensitivity(config))
         _attach_checks(claims, pages)
         problems = _claim_problems(pages, repo_root(config))
     except PageError as error:
@@ -71,12 +73,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _declared(pages: list[Page]) -> dict[str, _Claim]:
+def _declared(pages: list[Page], drifts: Sensitivity | None) -> dict[str, _Claim]:
     # Every declaration, refusing an id declared twice.
     found = index_claims(claim for page in pages for claim in page.claims)
     if found.duplicates:
         raise found.duplicates[0]
-    return {c.id: _Claim(c.id, c.path.as_posix(), c.line, c.text) for c in found.declared.values()}
+    return {c.id: _Claim(c.id, c.path.as_posix(), c.line, c.text,
+                         drifts=drift_sentence(c, drifts))
+            for c in found.declared.values()}
 
 
 def _claim_problems(pages: list[Page], root: Path) -> list[PageError]:
@@ -179,7 +183,9 @@ def _entry(claim: _Claim, report: Report | None) -> list[str]:
             text, "",
             f"**{_claim_status(claim.id, report)}** · "
             + (f"{count}: {' '.join(checks)}" if checks else "no checks")
-            + f" · [read it on its page]({page}#claim-{claim.id})", ""]
+            + f" · [read it on its page]({page}#claim-{claim.id})", "",
+            *([f'<p class="docproof-claim-drifts">{html.escape(claim.drifts)}</p>', ""]
+              if claim.drifts else [])]
 
 
 def _quoted(text: str) -> str:

@@ -24,6 +24,7 @@ from _check_panels import find_panels, fold
 from _copy_text import console_commands, copy_attribute
 from _layout import CLAIMS_PAGE
 from _report import Report, load_report
+from _sensitivity import drift_sentence, load_sensitivity
 from docproof.authoring import Block, Claim, parse_page
 from docproof.errors import PageError
 
@@ -48,9 +49,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     for fence in fences:
         index = fence.line - offset - 1
         lines[index] = _annotated(fence, _indent(lines[index]), src, report)
+    drifts = load_sensitivity(config) if parsed.claims else None
     for claim in parsed.claims:
         index = claim.line - offset - 1
-        lines[index] = _claim_chip(claim, _indent(lines[index]), src)
+        chip = _claim_chip(claim, _indent(lines[index]), src, drift_sentence(claim, drifts))
+        lines[index] = chip
     lines = fold(lines, find_panels(fences, lines, offset, src, report))
     if fences or parsed.claims:
         lines += ["", _footer(report, src)]
@@ -106,10 +109,13 @@ def _attribute(text: str) -> str:
     return html.escape(text.translate(_UNSAFE_IN_ATTRIBUTE), quote=False)
 
 
-def _claim_chip(claim: Claim, indent: str, src: str) -> str:
-    # A claim comment line becomes a visible chip linking to the claims index.
+def _claim_chip(claim: Claim, indent: str, src: str, drifts: str | None) -> str:
+    # A claim comment line becomes a visible chip linking to the claims index; its title
+    # says which drifts of the world were shown to break the claim's checks.
     index = posixpath.relpath(CLAIMS_PAGE, posixpath.dirname(src))
-    return f"{indent}[{claim.id}]({index}#{claim.id}){{ #claim-{claim.id} .docproof-claim }}"
+    title = f' title="{_attribute(drifts)}"' if drifts else ""
+    return (f"{indent}[{claim.id}]({index}#{claim.id})"
+            f"{{ #claim-{claim.id} .docproof-claim{title} }}")
 
 
 def _footer(report: Report | None, src: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from docproof.authoring import Page
 from docproof.sandbox import PageWorld, Sandbox
 
 
@@ -30,3 +31,10 @@ def pytest_docproof_figures() -> Mapping[str, str] | None:
     """The model's named figures (name -> value, "300 s" for a duration) that claim
     sentences state as checked values, ``{{ fact("name", "as written") }}``; None if this
     implementation has no model (the written values are then not compared)."""
+
+
+@pytest.hookspec
+def pytest_docproof_check_page(page: Page) -> None:
+    """Check what only the world knows about the parsed ``page``, e.g. that each drift a
+    claim's ``breaks-if`` names exists. Raise ``docproof.errors.PageError`` at the line:
+    the page then fails there alone, as for a malformed claim marker."""

@@ -37,6 +37,7 @@ class DocproofPage(pytest.File):
         try:
             self.page = read_page(self.path, state.display(self.path))
             state.check_duplicate_claims(self.page)
+            self.config.hook.pytest_docproof_check_page(page=self.page)
         except PageError as exc:
             # Fails this page alone, at its line; every other page still runs.
             self.page = Page(exc.path, NO_WORLD, ())

@@ -17,6 +17,7 @@ from podsim.errors import WorldError
 from podsim.kubelet import Kubelet
 from podsim.runtime import Runtime
 from podsim.seam import EXIT_SIGKILL
+from podsim.secret_volumes import REFRESH_EVENT
 from podsim.state import Container, Node, Pod
 
 NOT_READY_TOLERATION_S = 300.0  # added to every pod by DefaultTolerationSeconds
@@ -32,6 +33,8 @@ class Cluster:
     def handle(self, event: Event) -> None:
         if event.kind.startswith("kubelet."):
             self.kubelet.handle(event)
+            if event.kind == REFRESH_EVENT and self.rt.state.settings.secret_change_rolls_out:
+                self.rollout_restart()  # a drift: a reloader controller, not Kubernetes
         elif event.kind == "cluster.node-not-ready":
             self._node_not_ready(event.data["node"])
         elif event.kind == "cluster.node-evict":

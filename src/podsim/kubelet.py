@@ -8,6 +8,7 @@ operator sends with `kubectl exec ... -- kill`.
 
 import math
 import shlex
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,8 @@ class Kubelet:
         if c.instance > 0:
             c.restart_count += 1
             c.previous_logs = c.logs
+            if self.rt.state.settings.restart_wipes_emptydir:  # a drift, not Kubernetes
+                self._empty_volumes(pod)
         c.logs, c.process = [], {}
         c.instance += 1
         c.state, c.reason, c.terminated, c.hung_since = "running", "", None, None
@@ -97,6 +100,16 @@ class Kubelet:
                                    code=code)
             return
         self._exec(pod, code)
+
+    def _empty_volumes(self, pod: Pod) -> None:
+        # The restart-wipes-emptydir drift: each emptyDir starts empty again, in the same pod.
+        for volume in self.rt.manifest.volumes:
+            path = self.rt.root / pod.volumes.get(volume.name, "")
+            if volume.kind == "emptyDir" and volume.name in pod.volumes and path.exists():
+                shutil.rmtree(path)
+                path.mkdir()
+                self.rt.record("volume.wiped", f"emptyDir {volume.name} of {pod.name} "
+                               "(container restart)", pod=pod.name)
 
     def _exec(self, pod: Pod, entrypoint_code: int) -> None:
         """The entrypoint ended: it failed, or it exec'd node (the process boots). The pod

@@ -2,7 +2,7 @@
 
 Layering. Imports in `podsim` point downwards only:
 
-    above   world.py, fates.py, checks.py, scenarios/, cli.py, apiserver/, explore/
+    above   world.py, drifts.py, fates.py, checks.py, scenarios/, cli.py, apiserver/, explore/
             compose a world and its operator surface; may import the API and the cluster
     app     api/
             the modelled production process; imports this seam and the leaf modules

@@ -99,6 +99,10 @@ class ClusterSettings:
     # How long a changed Secret takes to reach a running pod's volume (kubelet sync period
     # plus cache delay; an assumption, see docs/reference/sources.md#secret-volumes).
     secret_refresh_s: float = 60.0
+    # Drift switches (podsim.drifts); False is Kubernetes as it is.
+    restart_wipes_emptydir: bool = False  # a container restart empties the pod's emptyDirs
+    secret_change_rolls_out: bool = False  # a refreshed Secret rolls the Deployment out
+    drifts: tuple[str, ...] = ()  # the names of the drifts this world was created with
 
     def __post_init__(self) -> None:
         for name in ("node_monitor_grace_s", "secret_refresh_s"):

@@ -10,7 +10,7 @@ Nothing outside the world reaches behind it: the runtime is private.
 import contextlib
 import fcntl
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from podsim.api.context import ApiSettings
 from podsim.api.process import ApiProcess
 from podsim.clock import DEFAULT_EPOCH, Clock
 from podsim.cluster import Cluster
+from podsim.drifts import apply as apply_drifts
+from podsim.drifts import from_environment as drift_names
 from podsim.errors import WorldError
 from podsim.fates import classify
 from podsim.gitenv import git_env
@@ -58,13 +60,15 @@ class World:
         process: Process | None = None,
         node_monitor_grace_s: float | None = None,
         secret_refresh_s: float | None = None,
+        drifts: Sequence[str] | None = None,
     ) -> "World":
         """A new world running the API (with these settings) or `process`.
 
         The cluster's own knobs (saved with its state; None keeps the default of
         `ClusterSettings`): `node_monitor_grace_s`, how long the control plane waits before
         it marks a silent node (40 s; newer releases 50 s), and `secret_refresh_s`, how long
-        a changed Secret takes to reach a running pod's volume."""
+        a changed Secret takes to reach a running pod's volume. `drifts` names departures
+        from production (podsim.drifts); None takes them from `PODSIM_DRIFTS`."""
         root = Path(root).resolve()
         if (root / STATE_FILE).exists():
             raise WorldError(f"{root}: a world already exists here")
@@ -79,13 +83,19 @@ class World:
                 )
             )
         root.mkdir(parents=True, exist_ok=True)
-        manifest = load_manifest(deploy_dir)
-        knobs = {"node_monitor_grace_s": node_monitor_grace_s,
-                 "secret_refresh_s": secret_refresh_s}
+        knobs: dict[str, Any] = {"node_monitor_grace_s": node_monitor_grace_s,
+                                 "secret_refresh_s": secret_refresh_s}
         try:
             settings = ClusterSettings(**{k: v for k, v in knobs.items() if v is not None})
         except ValueError as error:
             raise WorldError(str(error)) from None
+        api = process.settings if isinstance(process, ApiProcess) else None
+        drifted = apply_drifts(drift_names() if drifts is None else drifts, root, deploy_dir,
+                               api, settings)
+        deploy_dir, settings = drifted.deploy_dir, drifted.cluster
+        if drifted.api is not None and drifted.api != api:
+            process = ApiProcess(drifted.api)
+        manifest = load_manifest(deploy_dir)
         state = WorldState(
             seed=seed,
             deploy_dir=str(Path(deploy_dir).resolve()),

@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "podsim"
 ABOVE = ("podsim.world", "podsim.checks", "podsim.fates", "podsim.scenarios", "podsim.cli",
-         "podsim.apiserver", "podsim.explore", "podsim.__main__")
+         "podsim.apiserver", "podsim.explore", "podsim.__main__", "podsim.drifts")
 API = "podsim.api"
 
 

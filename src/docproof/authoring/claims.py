@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docproof.authoring.admonitions import admonition_text, check_warnings_claimed
+from docproof.authoring.breaks_if import BreaksIfError, split_marker
 from docproof.errors import PageError
 
 CLAIM_ID = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*\Z")
-_MARKER = re.compile(
-    r"^\s*<!--\s*claim:\s*(?P<id>.*?)(?:\s+bare-figures=\"(?P<figures>[^\"]*)\")?\s*-->\s*$")
+_MARKER = re.compile(r"^\s*<!--\s*claim:\s*(?P<id>.*?)\s*-->\s*$")
+# Anywhere among the marker's attributes (breaks-if.py reads the others).
+_BARE_FIGURES = re.compile(r'\s+bare-figures="(?P<figures>[^"]*)"')
 _MARKER_ATTEMPT = re.compile(r"\s*<!--\s*claim\b")
 
 
@@ -30,6 +32,8 @@ class Claim:
     text: str
     # Why the sentence may state figures no checked value produced (None: it may not).
     bare_figures: str | None = None
+    breaks_if: tuple[str, ...] = ()  # drifts that must break its checks (breaks_if.py)
+    no_drift: str | None = None  # why no drift can break them, when none is named
 
 
 def claim_id_problem(claim_id: str) -> str | None:
@@ -54,18 +58,25 @@ def claim_markers(shown: Path, lines: list[str], fenced: Collection[int]) -> tup
                 message = "malformed claim comment; want <!-- claim: id -->"
                 raise PageError(shown, index + 1, message)
             continue
-        claim_id = match.group("id")
+        body = match.group("id")
+        figures = _BARE_FIGURES.search(body)
+        if figures is not None:
+            body = body[: figures.start()] + body[figures.end():]
+        try:
+            claim_id, breaks_if, no_drift = split_marker(body)
+        except BreaksIfError as error:
+            raise PageError(shown, index + 1, str(error)) from None
         problem = claim_id_problem(claim_id)
         if problem is not None:
             raise PageError(shown, index + 1, problem)
         text = _next_paragraph(lines, index + 1)
         if not text:
             raise PageError(shown, index + 1, f"claim {claim_id!r} has no paragraph after it")
-        reason = match.group("figures")
+        reason = None if figures is None else figures.group("figures")
         if reason is not None and not reason.strip():
             message = 'bare-figures needs a reason: bare-figures="why these are not the model\'s"'
             raise PageError(shown, index + 1, message)
-        claims.append(Claim(claim_id, shown, index + 1, text, reason))
+        claims.append(Claim(claim_id, shown, index + 1, text, reason, breaks_if, no_drift))
     check_warnings_claimed(shown, lines, fenced, {claim.line: claim.id for claim in claims})
     return tuple(claims)
 

@@ -37,6 +37,9 @@ class ApiSettings:
     backoff: Backoff = DEFAULT_BACKOFF
     max_attempts: float = DEFAULT_MAX_ATTEMPTS
     durations: Durations = DEFAULT_DURATIONS  # virtual time of each step (podsim.durations)
+    # Drift switches (podsim.drifts); the defaults are production's behaviour.
+    conflict_branch_push: bool = True  # the escape hatch pushes its conflict branch once
+    nff_terminal: bool = True  # a non-fast-forward ends the batch without retrying
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = to_data(self)

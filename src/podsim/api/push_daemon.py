@@ -194,7 +194,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
                        "reason": reason}
     emit(ctx, "error", commit=batch["commit"], err=message, attempt=attempt, reason=reason)
-    if reason == NFF or attempt >= ctx.settings.max_attempts:
+    if (reason == NFF and ctx.settings.nff_terminal) or attempt >= ctx.settings.max_attempts:
         d["last_pushed_counter"] = batch["counter_at_start"]
         _end_batch(ctx)
         return

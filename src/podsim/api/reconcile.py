@@ -173,7 +173,7 @@ def _escape(tally: _Tally, branch: str, old: str, remote_tip: str, ahead: int,
     if created.returncode != 0:
         raise ReconcileError(f"data-repo escape hatch: failed to create {name} from {old}: "
                              f"{created.stderr.strip()}")
-    pushed = _push(tally, name)
+    pushed = _push(tally, name) if ctx.settings.conflict_branch_push else "push skipped"
     if pushed is None:
         ctx.log("error", "data-repo divergent commits preserved on remote — operator must "
                 "investigate", branch=branch, conflictBranch=name, preservedCommit=old)

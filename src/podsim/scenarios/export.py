@@ -23,18 +23,17 @@ from typing import Any
 
 from podsim.api.backoff import DEFAULT_BACKOFF
 from podsim.api.reconcile_table import outcome_rows
-from podsim.cluster import NOT_READY_TOLERATION_S
-from podsim.fates import FATES
 from podsim.api.replay import MERGE_BASE_OPTION_SINCE
+from podsim.cluster import NOT_READY_TOLERATION_S
 from podsim.durations import PLUGIN_TIMEOUT_S
+from podsim.fates import FATES
 from podsim.kubelet import CRASHLOOP_CAP_S
-from podsim.seam import BootFailure
-from podsim.state import ClusterSettings
 from podsim.manifest import load_manifest
 from podsim.scenarios.cluster_facts import ClusterFacts as ClusterFacts
 from podsim.scenarios.cluster_facts import ClusterFactsError, cluster_facts
 from podsim.scenarios.runner import ScenarioResult, run_scenario
-from podsim.seam import EXIT_SIGABRT, EXIT_SIGTERM
+from podsim.seam import EXIT_SIGABRT, EXIT_SIGTERM, BootFailure
+from podsim.state import ClusterSettings
 from podsim.trace import LANES
 from podsim.world import DEFAULT_DEPLOY_DIR
 
