@@ -90,11 +90,15 @@ class Write:
     commit: str  # the local commit that acknowledged it (rebase may rewrite it later)
 
 
+NEWER_NODE_MONITOR_GRACE_S = 50.0  # the newer releases' default, for pages that show both
+
+
 @dataclass
 class ClusterSettings:
     """The cluster's knobs that no manifest carries (docs/reference/sources.md#kubernetes)."""
 
-    # kube-controller-manager --node-monitor-grace-period: 40 s historically, 50 s newer.
+    # kube-controller-manager --node-monitor-grace-period: 40 s historically, 50 s newer
+    # (NEWER_NODE_MONITOR_GRACE_S; which one the production cluster runs is not verified).
     node_monitor_grace_s: float = 40.0
     # How long a changed Secret takes to reach a running pod's volume (kubelet sync period
     # plus cache delay; an assumption, see docs/reference/sources.md#secret-volumes).

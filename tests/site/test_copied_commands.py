@@ -68,7 +68,11 @@ def test_a_pasted_block_prints_the_pages_output_in_the_pages_world(tmp_path: Pat
     expected = "\n".join(line for command in parse_console(block.body)
                          for line in command.expected)
     assert copied is not None and expected
-    before = (REPO / RUNBOOK).read_text().splitlines()[: BLOCK_LINE - 1]
+    lines = (REPO / RUNBOOK).read_text().splitlines()
+    before = lines[: BLOCK_LINE - 1]
+    # The rest of the page runs after the pasted block: its claims keep their checks.
+    closing = next(n for n in range(BLOCK_LINE, len(lines)) if lines[n].strip() == "```")
+    after = lines[closing + 1:]
     # The pasted block checks the claim the block it replaces checked (every claim needs one).
     claim = block.options.claim if block.options else None
     opener = f'```{{.bash claim="{claim}"}}' if claim else "```{.bash}"
@@ -76,7 +80,7 @@ def test_a_pasted_block_prints_the_pages_output_in_the_pages_world(tmp_path: Pat
               "expected=\"$(cat <<'EXPECTED'", expected, "EXPECTED", ')"',
               "diff <(printf '%s\\n' \"$expected\") <(printf '%s\\n' \"$pasted\")", "```"]
     page = tmp_path / RUNBOOK.name
-    page.write_text("\n".join([*before, *pasted]) + "\n")
+    page.write_text("\n".join([*before, *pasted, *after]) + "\n")
 
     run = run_pages(tmp_path, page)
 

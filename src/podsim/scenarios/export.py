@@ -33,7 +33,7 @@ from podsim.scenarios.cluster_facts import ClusterFacts as ClusterFacts
 from podsim.scenarios.cluster_facts import ClusterFactsError, cluster_facts
 from podsim.scenarios.runner import ScenarioResult, run_scenario
 from podsim.seam import EXIT_SIGABRT, EXIT_SIGTERM, BootFailure
-from podsim.state import ClusterSettings
+from podsim.state import NEWER_NODE_MONITOR_GRACE_S, ClusterSettings
 from podsim.trace import LANES
 from podsim.world import DEFAULT_DEPLOY_DIR
 
@@ -224,6 +224,7 @@ def model_figures(deploy_dir: Path = DEFAULT_DEPLOY_DIR) -> dict[str, str]:
         "boot.plugin-timeout": f"{PLUGIN_TIMEOUT_S:g} s",
         "git.rebase-since": ".".join(map(str, MERGE_BASE_OPTION_SINCE)),
         "k8s.node-monitor-grace": f"{ClusterSettings.node_monitor_grace_s:g} s",
+        "k8s.node-monitor-grace-newer": f"{NEWER_NODE_MONITOR_GRACE_S:g} s",
         "deploy.namespace": manifest.namespace,
         "deploy.name": manifest.deployment,
         "deploy.container": manifest.container,
