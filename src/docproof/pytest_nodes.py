@@ -40,7 +40,9 @@ class DocproofPage(pytest.File):
             # Fails this page alone, at its line; every other page still runs.
             self.page = Page(exc.path, NO_WORLD, ())
             return [PageProblemItem.from_parent(self, name=f"[page][line:{exc.line}]", error=exc)]
-        sandboxed = bool(state.page_sandbox())
+        sandboxed = state.sandboxed()
+        if sandboxed and any(b.options and b.options.executable for b in self.page.blocks):
+            state.page_server(self._session_args())  # imports while other pages are collected
         return [_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks]
 
     def setup(self) -> None:
@@ -48,7 +50,7 @@ class DocproofPage(pytest.File):
 
         With a page sandbox, all of that happens in the page's own process instead."""
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
-        if runnable and session_state(self.config).page_sandbox():
+        if runnable and session_state(self.config).sandboxed():
             self.process = self._start_process()
         elif runnable:
             try:
@@ -75,21 +77,28 @@ class DocproofPage(pytest.File):
                 raise PageError(self.page.path, 1, message)
         return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
 
-    def _start_process(self) -> PageProcess:
+    def _session_args(self) -> list[str]:
+        """The arguments of this page's own pytest session."""
         state = session_state(self.config)
-        config = self.config
-        args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(state.rootdir)]
-        if config.inipath is not None:
-            args += ["-c", str(config.inipath)]
-        args += _plugin_args(config.invocation_params.args)
+        args = [str(self.path.resolve()), "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+        args += ["--rootdir", str(state.rootdir)]
+        if self.config.inipath is not None:
+            args += ["-c", str(self.config.inipath)]
+        for plugin in state.plugins:
+            args += ["-p", plugin]
         if state.update:
             args.append("--docproof-update")
+        return args
+
+    def _start_process(self) -> PageProcess:
+        state = session_state(self.config)
+        args = self._session_args()
         return PageProcess.start(
-            state.page_sandbox(),
-            self.path.resolve(),
+            state.page_server(args),
             state.rootdir,
-            config.invocation_params.dir,
+            self.config.invocation_params.dir,
             args,
+            state.claims(),
             writable=[self.path.resolve()] if state.update else [],
         )
 
@@ -114,16 +123,16 @@ class DocproofPage(pytest.File):
         return self.run
 
 
-def _plugin_args(args: Sequence[str]) -> list[str]:
-    """The ``-p NAME`` options of the outer run, so the page's session loads the same
-    plugins (e.g. a world provider loaded with ``-p conftest``)."""
+def plugin_args(args: Sequence[str]) -> tuple[str, ...]:
+    """The names given with ``-p NAME`` in the outer run, so the page's session loads the
+    same plugins (e.g. a world provider loaded with ``-p conftest``)."""
     found: list[str] = []
     for index, arg in enumerate(args):
         if arg == "-p" and index + 1 < len(args):
-            found += ["-p", args[index + 1]]
+            found.append(args[index + 1])
         elif arg.startswith("-p") and len(arg) > 2:
-            found += ["-p", arg[2:]]
-    return found
+            found.append(arg[2:])
+    return tuple(found)
 
 
 class BlockItem(pytest.Item):

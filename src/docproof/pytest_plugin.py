@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import signal
@@ -12,8 +11,7 @@ from typing import Any
 import pytest
 
 from docproof import pytest_hookspecs
-from docproof.page_process import STREAM_OPTION
-from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage
+from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage, plugin_args
 from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
@@ -42,13 +40,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="where to write the verification report (default: <rootdir>/.docproof/report.json)",
     )
-    group.addoption(
-        STREAM_OPTION,
-        type=int,
-        default=None,
-        metavar="FD",
-        help=argparse.SUPPRESS,  # set by docproof when it runs a page in its sandbox
-    )
     parser.addini(
         "docproof_roots",
         type="linelist",
@@ -68,7 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
-    stream = config.getoption("docproof_page_stream")
+    stream = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PageStream)),
+                  None)
     explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
     config.stash[STATE_KEY] = SessionState(
         rootdir=rootdir,
@@ -77,11 +69,16 @@ def pytest_configure(config: pytest.Config) -> None:
         update=bool(config.getoption("docproof_update")),
         report_path=(invoked / report).resolve(),
         inner=stream is not None,
+        inner_claims=stream.claims if stream is not None else frozenset(),
+        plugins=plugin_args(config.invocation_params.args),
     )
-    if stream is not None:
-        config.pluginmanager.register(PageStream(stream), "docproof-page-stream")
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if STATE_KEY in config.stash:
+        session_state(config).close()  # the page server, if one was started
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocproofPage | None:
