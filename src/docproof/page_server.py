@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
 import selectors
 import signal
 import socket
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -171,6 +173,9 @@ def _session(request: dict[str, Any], stream_fd: int, log_fd: int) -> Callable[[
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        # What the server found on its filesystem may be hidden in the page's view.
+        tempfile.tempdir = None
+        importlib.invalidate_caches()
         import pytest
 
         from docproof.pytest_page_stream import PageStream
