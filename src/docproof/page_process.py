@@ -128,6 +128,7 @@ class PageProcess:
     killed: str = ""
     _buffer: bytes = b""
     _eof: bool = False
+    _selector: selectors.BaseSelector | None = None
 
     @classmethod
     def start(
@@ -177,19 +178,20 @@ class PageProcess:
         return f"page process {self.killed or self.ended} before this block ran"
 
     def _read_until(self, deadline: float) -> None:
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.stream, selectors.EVENT_READ)
-            remaining = deadline - time.monotonic()
-            if remaining > 0 and selector.select(remaining):
-                chunk = self.stream.read(65536)
-                if not chunk:
-                    self._eof = True
-                    self.ended = self.ended or self._exit_description()
-                    return
-                self._buffer += chunk
-                *lines, self._buffer = self._buffer.split(b"\n")
-                for raw in lines:
-                    self._take(json.loads(raw))
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+            self._selector.register(self.stream, selectors.EVENT_READ)
+        remaining = deadline - time.monotonic()
+        if remaining > 0 and self._selector.select(remaining):
+            chunk = self.stream.read(65536)
+            if not chunk:
+                self._eof = True
+                self.ended = self.ended or self._exit_description()
+                return
+            self._buffer += chunk
+            *lines, self._buffer = self._buffer.split(b"\n")
+            for raw in lines:
+                self._take(json.loads(raw))
 
     def _take(self, event: dict[str, Any]) -> None:
         kind = event["event"]
@@ -238,6 +240,8 @@ class PageProcess:
             self._kill_tree()  # whatever is left once the page's session ended
             self._drain(time.monotonic() + 60)
         os.close(self.keeper)
+        if self._selector is not None:
+            self._selector.close()
         self.stream.close()
         self.log.close()
         return [line for outcome in self.outcomes.values() for line in outcome.updated]

@@ -75,7 +75,8 @@ class DocproofPage(pytest.File):
                 sandbox.remove()
                 message = f"no pytest_docproof_page_world provider gave world {self.page.world!r}"
                 raise PageError(self.page.path, 1, message)
-        return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
+        return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update,
+                       own_process=state.inner)
 
     def _session_args(self) -> list[str]:
         """The arguments of this page's own pytest session."""
