@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page, read_page
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, Page
 from docproof.errors import BlockFailure, DocproofError, PageError
 from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
@@ -34,7 +34,7 @@ class DocproofPage(pytest.File):
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
         try:
-            self.page = read_page(self.path, state.display(self.path))
+            self.page = state.read_page(self.path)
             state.check_duplicate_claims(self.page)
         except PageError as exc:
             # Fails this page alone, at its line; every other page still runs.

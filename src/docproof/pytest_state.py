@@ -29,6 +29,7 @@ class SessionState:
     unfinished: str | None = None  # why the run has not run every block (yet), if so
     _claims: ClaimIndex | None = None
     _net: tuple[str, ...] | None = None
+    _read: dict[Path, Page | PageError] = field(default_factory=dict)
     _sandboxed: bool | None = None
     _server: PageServer | None = None
 
@@ -49,13 +50,26 @@ class SessionState:
         found.update(p for p in self.explicit if p.is_file())
         return sorted(found)
 
+    def read_page(self, path: Path) -> Page:
+        """The page at ``path``, parsed once per session (claims and collection share it)."""
+        resolved = path.resolve()
+        if resolved not in self._read:
+            try:
+                self._read[resolved] = read_page(resolved, self.display(resolved))
+            except PageError as error:
+                self._read[resolved] = error
+        found = self._read[resolved]
+        if isinstance(found, PageError):
+            raise found
+        return found
+
     def claim_index(self) -> ClaimIndex:
         """Every claim declared on the scanned pages (in path order), duplicates found."""
         if self._claims is None:
             claims: list[Claim] = []
             for path in self.pages():
                 try:
-                    claims.extend(read_page(path, self.display(path)).claims)
+                    claims.extend(self.read_page(path).claims)
                 except PageError:
                     continue  # reported when that page is collected
             self._claims = index_claims(claims)
