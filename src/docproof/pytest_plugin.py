@@ -197,6 +197,12 @@ class Reporter:
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+        if blocks and not self.state.sandboxed():
+            terminalreporter.write_line(
+                "docproof: pages ran in this process, without a sandbox of their own "
+                f"(creating namespaces needs root); isolation: {self.state.isolation()}",
+                yellow=True,
+            )
         if self.state.unfinished is not None:
             terminalreporter.write_line(
                 f"docproof: report marked INCOMPLETE: {self.state.unfinished}", red=True, bold=True
