@@ -54,6 +54,7 @@ def warm(args: list[str]) -> None:
 
     with contextlib.suppress(BaseException):  # the page's session reports it, if it matters
         pytest.main(["--version", "--version", *args])
+        import pdb  # noqa: F401 - pytest's debugging plugin imports it as it configures
     sys.path[:] = saved_path
 
 

@@ -81,7 +81,9 @@ class DocproofPage(pytest.File):
     def _session_args(self) -> list[str]:
         """The arguments of this page's own pytest session."""
         state = session_state(self.config)
-        args = [str(self.path.resolve()), "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+        # No benchmark plugin: blocks take no fixtures, and it runs git 8 times as it starts.
+        args = [str(self.path.resolve()), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                "-p", "no:benchmark"]
         args += ["--rootdir", str(state.rootdir)]
         if self.config.inipath is not None:
             args += ["-c", str(self.config.inipath)]
