@@ -1,24 +1,28 @@
-"""The first process of a page sandbox: builds its filesystem view, then runs and reaps the page.
+"""A page sandbox's namespaces and filesystem view, entered with libc calls (no ``unshare(1)``).
 
-Started by ``page_process`` as ``unshare --net --mount --pid --fork --mount-proc --kill-child
-python jail.py ...``, so it is process 1 of fresh network, mount and PID namespaces. It:
+The page server (``page_server``) forks a keeper per page that calls ``enter_namespaces``
+(fresh network, mount and PID namespaces) and forks process 1 of the new PID namespace,
+which calls ``build_jail`` and then ``run_and_reap``:
 
-- brings up the namespace's own loopback (servers a page starts are reachable from its
+- the namespace's own loopback comes up (servers a page starts are reachable from its
   shell, nothing outside is);
-- mounts a private tmpfs on ``/tmp`` (and ``/dev/shm``, ``/var/tmp``), re-binding the
-  project's rootdir and the ``--visible`` directories (the interpreter and the project's
-  sources) into it read-only when they live under ``/tmp`` (e.g. a checkout in /tmp);
-- remounts the rest of the system read-only, except the files named ``--writable``;
-- runs the command as its child and reaps every orphan until that child ends, then exits
-  with its status. When process 1 of a PID namespace exits the kernel kills every other
-  process in it, so nothing a page started outlives the page.
+- every mount turns private (nothing propagates back to the host), ``/proc`` is remounted
+  for the new PID namespace;
+- a private tmpfs covers ``/tmp`` (and ``/dev/shm``, ``/var/tmp``), re-binding the
+  project's rootdir and the ``visible`` directories (the interpreter and the project's
+  sources) read-only when they live under ``/tmp`` (e.g. a checkout in /tmp);
+- the rest of the system is remounted read-only, except the files named ``writable``;
+- process 1 runs the page as its child and reaps every orphan until that child ends. When
+  process 1 of a PID namespace exits the kernel kills every other process in it, so nothing
+  a page started outlives the page.
 
-Standard library only: it runs before anything of the project is importable in the sandbox.
+Python 3.11 has no ``os.unshare``: ``unshare`` and ``prctl`` go through ctypes. Run as a
+script (``python -I -S jail.py --probe``) it says, by its exit status, whether this machine
+lets us build the sandbox (root, or CAP_SYS_ADMIN).
 """
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import fcntl
 import json
@@ -27,20 +31,40 @@ import signal
 import socket
 import struct
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+_PR_SET_PDEATHSIG = 1
 _SIOCGIFFLAGS, _SIOCSIFFLAGS, _IFF_UP = 0x8913, 0x8914, 0x1
 _PRIVATE_TMP = ("/tmp", "/dev/shm", "/var/tmp")
 _KEEP_WRITABLE = ("/proc", "/dev", "/dev/pts", *_PRIVATE_TMP)
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
     encoded = [None if value is None else value.encode() for value in (source, target, fstype)]
-    if libc.mount(encoded[0], encoded[1], encoded[2], flags, None) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"mount {source} on {target}: {os.strerror(error)}")
+    result = _LIBC.mount(encoded[0], encoded[1], encoded[2], ctypes.c_ulong(flags), None)
+    _check(result, f"mount {source} on {target}")
+
+
+def enter_namespaces() -> None:
+    """Move this process into fresh network and mount namespaces; its next child is
+    process 1 of a fresh PID namespace."""
+    _check(_LIBC.unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID), "unshare")
+
+
+def die_with_parent() -> None:
+    """Have the kernel SIGKILL this process when the process that forked it dies."""
+    _check(_LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
 
 
 def loopback_up() -> None:
@@ -48,6 +72,19 @@ def loopback_up() -> None:
         request = struct.pack("16sH14x", b"lo", 0)
         flags = struct.unpack("16sH14x", fcntl.ioctl(probe, _SIOCGIFFLAGS, request))[1]
         fcntl.ioctl(probe, _SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | _IFF_UP))
+
+
+def own_mounts() -> None:
+    """Mounts made from here on stay in this namespace; ``/proc`` shows this PID namespace."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def build_jail(rootdir: Path, writable: list[Path], visible: list[Path]) -> None:
+    """In process 1 of fresh namespaces: loopback, private mounts and /proc, the view."""
+    own_mounts()
+    loopback_up()
+    build_view(rootdir, writable, visible)
 
 
 def _mount_points() -> list[str]:
@@ -97,41 +134,51 @@ def _outermost(paths: list[Path]) -> list[Path]:
     return found
 
 
-def run_and_reap(command: list[str], cwd: Path, stream_fd: int) -> int:
-    """Run ``command`` as a child; reap everything until it ends; tell the stream how it ended."""
+def describe(status: int) -> str:
+    """A wait status in words: ``exited with N`` or ``killed by SIGNAME``."""
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exited with {os.waitstatus_to_exitcode(status)}"
+
+
+def tell_ended(stream_fd: int, how: str) -> None:
+    """The stream's last event: how the page's session ended."""
+    os.write(stream_fd, (json.dumps({"event": "ended", "how": how}) + "\n").encode())
+
+
+def run_and_reap(session: Callable[[], int], stream_fd: int) -> int:
+    """Run ``session`` in a child; reap everything until it ends; tell the stream how it ended."""
     child = os.fork()
     if child == 0:
-        os.chdir(cwd)
-        os.execv(command[0], command)
+        code = 70
+        try:
+            code = session()
+        finally:
+            os._exit(code)
     while True:
         pid, status = os.wait()
         if pid == child:
             break
-    if os.WIFSIGNALED(status):
-        how, code = f"killed by {signal.Signals(os.WTERMSIG(status)).name}", 1
-    else:
-        code = os.waitstatus_to_exitcode(status)
-        how = f"exited with {code}"
-    if stream_fd >= 0:
-        os.write(stream_fd, (json.dumps({"event": "ended", "how": how}) + "\n").encode())
-    return code
+    tell_ended(stream_fd, describe(status))
+    return 1 if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="docproof-jail")
-    parser.add_argument("--rootdir", type=Path, required=True)
-    parser.add_argument("--cwd", type=Path, required=True)
-    parser.add_argument("--writable", type=Path, action="append", default=[])
-    parser.add_argument("--visible", type=Path, action="append", default=[])
-    parser.add_argument("--stream-fd", type=int, default=-1)
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    loopback_up()
-    build_view(args.rootdir.resolve(), [path.resolve() for path in args.writable],
-               [path.resolve() for path in args.visible])
-    return run_and_reap(command, args.cwd, args.stream_fd)
+def probe() -> int:
+    """0 if this process may build a page sandbox (namespaces, mounts, loopback), else 1."""
+    try:
+        enter_namespaces()
+        first = os.fork()
+        if first == 0:
+            try:
+                own_mounts()
+                loopback_up()
+            except OSError:
+                os._exit(1)
+            os._exit(0)
+        return os.waitstatus_to_exitcode(os.waitpid(first, 0)[1])
+    except OSError:
+        return 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(probe() if sys.argv[1:] == ["--probe"] else 2)

@@ -1,16 +1,18 @@
 """A page run in its own sandboxed process tree, seen from the pytest session that started it.
 
 The page process is an inner pytest session collecting just that page (so
-pytest-markdown-docs still runs its Python blocks), started inside fresh network, mount
-and PID namespaces by util-linux ``unshare`` with ``jail.py`` as process 1. It streams one
-JSON line per event on a pipe: ``start`` when a block begins, ``result`` when its phases
-are done, and (from the jail) ``ended`` with how the inner session ended. The outer items
-take their outcome from those lines; deadlines are kept here, outside the page, by
-killing the whole tree.
+pytest-markdown-docs still runs its Python blocks), forked by this session's page server
+(``page_server``) into fresh network, mount and PID namespaces, under a process 1 that
+builds its filesystem view and reaps it (``jail``). It streams one JSON line per event on a
+pipe: ``start`` when a block begins, ``result`` when its phases are done, and ``ended``
+with how the inner session ended. The outer items take their outcome from those lines;
+deadlines are kept here, outside the page, by killing the page's keeper (its namespace
+dies with it).
 
-Why ``unshare`` rather than bubblewrap: it ships with util-linux (already a prerequisite,
-no extra package), and the runner runs as root in CI and in the dev container; the jail
-does the few mounts bubblewrap would do.
+Why namespaces by hand rather than bubblewrap: they need nothing installed, and the runner
+runs as root in CI and in the dev container; the jail does the few mounts bubblewrap would
+do. Why a fork server rather than a fresh interpreter per page: the imports (pytest, its
+plugins, the world) are paid once per session instead of once per page.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import contextlib
 import json
 import os
 import selectors
-import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,9 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-JAIL = Path(__file__).with_name("jail.py")
-NAMESPACES = ("--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child")
-STREAM_OPTION = "--docproof-page-stream"
+from docproof import jail
+
 # How long past a block's own timeout the page may take before it is killed from outside
 # (the block's in-process timeout fires first; this covers a block that ignores it).
 GRACE_S = 5.0
@@ -65,24 +66,60 @@ class PageDied(RuntimeError):
     """The page process ended, or was killed, while a block was due."""
 
 
-def sandbox_prefix() -> tuple[str, ...]:
-    """The ``unshare`` command that starts a page sandbox, or () when it is unavailable."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return ()
-    prefix = (unshare, *NAMESPACES)
+def sandbox_available() -> bool:
+    """Whether this machine lets pages run in namespaces of their own (root, in practice)."""
     try:
-        probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10, check=False)
+        probe = subprocess.run([sys.executable, "-I", "-S", jail.__file__, "--probe"],
+                               capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        return ()
-    return prefix if probe.returncode == 0 else ()
+        return False
+    return probe.returncode == 0
+
+
+class PageServer:
+    """This session's page server (``page_server``): started once, forks every page."""
+
+    def __init__(self, warm_args: Sequence[str]) -> None:
+        """``warm_args``: a page session's arguments; the server imports what they load."""
+        self._socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [sys.executable, "-m", "docproof.page_server", str(theirs.fileno())]
+        command += warm_args
+        self._proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            start_new_session=True,  # a Ctrl-C in the terminal is the session's to handle
+        )
+        theirs.close()
+
+    def fork_page(self, request: dict[str, Any], stream: int, log: int) -> int:
+        """Start a page; its keeper's pidfd (kill it and the page's namespace dies)."""
+        socket.send_fds(self._socket, [json.dumps(request).encode()], [stream, log])
+        _, fds, _, _ = socket.recv_fds(self._socket, 64, 1)
+        if not fds:
+            raise RuntimeError(f"docproof page server ended ({self._exit()})")
+        return fds[0]
+
+    def _exit(self) -> str:
+        code = self._proc.poll()
+        return "still running" if code is None else f"exit status {code}"
+
+    def close(self) -> None:
+        self._socket.close()  # the server ends every page still running, then itself
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
 
 
 @dataclass
 class PageProcess:
     """One running page sandbox; ``outcome(line, timeout)`` waits for a block's result."""
 
-    proc: subprocess.Popen[bytes]
+    keeper: int  # pidfd of the page's keeper
     stream: IO[bytes]
     log: IO[bytes]
     outcomes: dict[int, BlockOutcome] = field(default_factory=dict)
@@ -90,37 +127,35 @@ class PageProcess:
     ended: str = ""
     killed: str = ""
     _buffer: bytes = b""
+    _eof: bool = False
+    _selector: selectors.BaseSelector | None = None
 
     @classmethod
     def start(
         cls,
-        prefix: Sequence[str],
-        page: Path,
+        server: PageServer,
         rootdir: Path,
         cwd: Path,
         pytest_args: Sequence[str],
+        claims: set[str],
         writable: Sequence[Path] = (),
     ) -> PageProcess:
         read_end, write_end = os.pipe()
         log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
-        inner = [sys.executable, "-m", "pytest", str(page), *pytest_args]
-        inner += [STREAM_OPTION, str(write_end)]
-        jail = [sys.executable, "-I", "-S", str(JAIL), "--rootdir", str(rootdir)]
-        jail += ["--cwd", str(cwd), "--stream-fd", str(write_end)]
-        for path in writable:
-            jail += ["--writable", str(path)]
-        for path in _runtime_dirs():
-            jail += ["--visible", str(path)]
-        proc = subprocess.Popen(
-            [*prefix, *jail, "--", *inner],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_end,),
-            start_new_session=True,
-        )
-        os.close(write_end)
-        return cls(proc, os.fdopen(read_end, "rb", buffering=0), log)
+        request = {
+            "args": list(pytest_args),
+            "rootdir": str(rootdir),
+            "cwd": str(cwd),
+            "env": dict(os.environ),
+            "claims": sorted(claims),
+            "writable": [str(path) for path in writable],
+            "visible": [str(path) for path in _runtime_dirs()],
+        }
+        try:
+            keeper = server.fork_page(request, write_end, log.fileno())
+        finally:
+            os.close(write_end)
+        return cls(keeper, os.fdopen(read_end, "rb", buffering=0), log)
 
     def outcome(self, line: int, timeout_s: float) -> BlockOutcome:
         """The result of the block at ``line``; raise PageDied if the page ended or hung."""
@@ -143,18 +178,20 @@ class PageProcess:
         return f"page process {self.killed or self.ended} before this block ran"
 
     def _read_until(self, deadline: float) -> None:
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.stream, selectors.EVENT_READ)
-            remaining = deadline - time.monotonic()
-            if remaining > 0 and selector.select(remaining):
-                chunk = self.stream.read(65536)
-                if not chunk:
-                    self.ended = self.ended or self._exit_description()
-                    return
-                self._buffer += chunk
-                *lines, self._buffer = self._buffer.split(b"\n")
-                for raw in lines:
-                    self._take(json.loads(raw))
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+            self._selector.register(self.stream, selectors.EVENT_READ)
+        remaining = deadline - time.monotonic()
+        if remaining > 0 and self._selector.select(remaining):
+            chunk = self.stream.read(65536)
+            if not chunk:
+                self._eof = True
+                self.ended = self.ended or self._exit_description()
+                return
+            self._buffer += chunk
+            *lines, self._buffer = self._buffer.split(b"\n")
+            for raw in lines:
+                self._take(json.loads(raw))
 
     def _take(self, event: dict[str, Any]) -> None:
         kind = event["event"]
@@ -171,13 +208,10 @@ class PageProcess:
             )
             self.outcomes[outcome.line] = outcome
         elif kind == "ended":
-            self.ended = str(event["how"])
+            self.ended = self.ended or str(event["how"])
 
     def _exit_description(self) -> str:
-        code = self.proc.wait()
-        if code < 0:
-            return f"killed by {signal.Signals(-code).name}"
-        return f"exited with {code}"
+        return "ended without saying how (its sandbox was killed)"
 
     def output(self) -> str:
         """What the inner session printed (for a page that died before any block)."""
@@ -190,10 +224,9 @@ class PageProcess:
         self._kill_tree()
 
     def _kill_tree(self) -> None:
-        # unshare and the jail share a process group; killing the jail (PID 1 of its
-        # namespace) makes the kernel kill everything inside.
+        # The keeper's death kills process 1 of the page's namespace, and with it the page.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            signal.pidfd_send_signal(self.keeper, signal.SIGKILL)
 
     def finish(self, timeout_s: float = 60.0) -> list[str]:
         """Wait for the page to end (kill it if it does not); the update-mode lines it wrote."""
@@ -202,10 +235,18 @@ class PageProcess:
             self._read_until(deadline)
         if not self.ended:
             self.kill("killed: it did not end after its last block")
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        self._kill_tree()  # whatever is left once the page's session ended
-        self.proc.wait()
+        self._drain(time.monotonic() + 10)
+        if not self._eof:
+            self._kill_tree()  # whatever is left once the page's session ended
+            self._drain(time.monotonic() + 60)
+        os.close(self.keeper)
+        if self._selector is not None:
+            self._selector.close()
         self.stream.close()
         self.log.close()
         return [line for outcome in self.outcomes.values() for line in outcome.updated]
+
+    def _drain(self, deadline: float) -> None:
+        """Read until the stream's end: every process of the page has let go of it."""
+        while not self._eof and time.monotonic() < deadline:
+            self._read_until(deadline)

@@ -7,7 +7,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -25,25 +25,38 @@ class BlockTimeout(TimeoutError):
 
 
 @contextmanager
-def python_conditions(*, env: dict[str, str], cwd: Path, timeout_s: float) -> Iterator[None]:
+def python_conditions(
+    *, env: Mapping[str, str], cwd: Path, timeout_s: float, restore_env: bool = True
+) -> Iterator[None]:
     """Within: ``env`` as the whole environment, ``cwd``, no network, BlockTimeout after
-    ``timeout_s`` seconds; all restored on the way out."""
-    with _environment(env, cwd), _no_network(), _deadline(timeout_s):
+    ``timeout_s`` seconds; all restored on the way out (the environment only if
+    ``restore_env``: a page's own process keeps its blocks' environment between them)."""
+    with _environment(env, cwd, restore_env), _no_network(), _deadline(timeout_s):
         yield
 
 
 @contextmanager
-def _environment(env: dict[str, str], cwd: Path) -> Iterator[None]:
-    saved_env, saved_cwd = dict(os.environ), Path.cwd()
-    os.environ.clear()
-    os.environ.update(env)
+def _environment(env: Mapping[str, str], cwd: Path, restore: bool) -> Iterator[None]:
+    saved_env, saved_cwd = _become(env), Path.cwd()
     os.chdir(cwd)
     try:
         yield
     finally:
         os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
+        if restore:
+            _become(saved_env)
+
+
+def _become(target: Mapping[str, str]) -> dict[str, str]:
+    """Make ``os.environ`` equal ``target``, setting only the variables that differ (each
+    set or unset rewrites libc's environment); return what it was."""
+    before = dict(os.environ)
+    for key in before.keys() - target.keys():
+        del os.environ[key]
+    for key, value in target.items():
+        if before.get(key) != value:
+            os.environ[key] = value
+    return before
 
 
 def _refuse(what: object) -> NetworkBlocked:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, LockDifference, Page, read_page
+from docproof.authoring import ILLUSTRATION, NO_WORLD, Block, LockDifference, Page
 from docproof.errors import BlockFailure, DocproofError, PageError
 from docproof.page_process import PageDied, PageProcess
 from docproof.pytest_python import python_item
@@ -35,7 +35,7 @@ class DocproofPage(pytest.File):
     def collect(self) -> list[pytest.Item]:
         state = session_state(self.config)
         try:
-            self.page = read_page(self.path, state.display(self.path))
+            self.page = state.read_page(self.path)
             state.check_duplicate_claims(self.page)
             self.config.hook.pytest_docproof_check_page(page=self.page)
         except PageError as exc:
@@ -55,7 +55,9 @@ class DocproofPage(pytest.File):
             why = (f"not run: {first.path}:{first.line}: the page's claims differ from the "
                    "claims lock")
             return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
-        sandboxed = bool(state.page_sandbox())
+        sandboxed = state.sandboxed()
+        if sandboxed and any(b.options and b.options.executable for b in self.page.blocks):
+            state.page_server(self._session_args())  # imports while other pages are collected
         return [*failing,
                 *(_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks)]
 
@@ -72,7 +74,7 @@ class DocproofPage(pytest.File):
         runnable = [b for b in self.page.blocks if b.options and b.options.executable]
         if self.blocked:
             return
-        if runnable and session_state(self.config).page_sandbox():
+        if runnable and session_state(self.config).sandboxed():
             self.process = self._start_process()
         elif runnable:
             try:
@@ -97,23 +99,33 @@ class DocproofPage(pytest.File):
                 sandbox.remove()
                 message = f"no pytest_docproof_page_world provider gave world {self.page.world!r}"
                 raise PageError(self.page.path, 1, message)
-        return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update)
+        return PageRun(self.path, self.page.path, sandbox, world, state.net_prefix(), state.update,
+                       own_process=state.inner)
+
+    def _session_args(self) -> list[str]:
+        """The arguments of this page's own pytest session."""
+        state = session_state(self.config)
+        # No benchmark plugin: blocks take no fixtures, and it runs git 8 times as it starts.
+        args = [str(self.path.resolve()), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                "-p", "no:benchmark"]
+        args += ["--rootdir", str(state.rootdir)]
+        if self.config.inipath is not None:
+            args += ["-c", str(self.config.inipath)]
+        for plugin in state.plugins:
+            args += ["-p", plugin]
+        if state.update:
+            args.append("--docproof-update")
+        return args
 
     def _start_process(self) -> PageProcess:
         state = session_state(self.config)
-        config = self.config
-        args = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(state.rootdir)]
-        if config.inipath is not None:
-            args += ["-c", str(config.inipath)]
-        args += _plugin_args(config.invocation_params.args)
-        if state.update:
-            args.append("--docproof-update")
+        args = self._session_args()
         return PageProcess.start(
-            state.page_sandbox(),
-            self.path.resolve(),
+            state.page_server(args),
             state.rootdir,
-            config.invocation_params.dir,
+            self.config.invocation_params.dir,
             args,
+            state.claims(),
             writable=[self.path.resolve()] if state.update else [],
         )
 
@@ -138,16 +150,16 @@ class DocproofPage(pytest.File):
         return self.run
 
 
-def _plugin_args(args: Sequence[str]) -> list[str]:
-    """The ``-p NAME`` options of the outer run, so the page's session loads the same
-    plugins (e.g. a world provider loaded with ``-p conftest``)."""
+def plugin_args(args: Sequence[str]) -> tuple[str, ...]:
+    """The names given with ``-p NAME`` in the outer run, so the page's session loads the
+    same plugins (e.g. a world provider loaded with ``-p conftest``)."""
     found: list[str] = []
     for index, arg in enumerate(args):
         if arg == "-p" and index + 1 < len(args):
-            found += ["-p", args[index + 1]]
+            found.append(args[index + 1])
         elif arg.startswith("-p") and len(arg) > 2:
-            found += ["-p", arg[2:]]
-    return found
+            found.append(arg[2:])
+    return tuple(found)
 
 
 class BlockItem(pytest.Item):

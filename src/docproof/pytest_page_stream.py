@@ -1,7 +1,9 @@
 """Inside a page sandbox: the inner session streams each block's start and result outward.
 
-Registered when pytest runs with ``--docproof-page-stream FD`` (``page_process`` starts it
-so). One JSON line per event; the outer session's items take their outcome from these.
+The page server passes a ``PageStream`` to ``pytest.main`` as a plugin; its presence makes
+the session a page's inner session. One JSON line per event; the outer session's items
+take their outcome from these. It also carries the claim ids the outer session found on
+every page, so the inner session need not read them all again.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ _RANK = {"passed": 0, "skipped": 1, "failed": 2}
 class PageStream:
     """Session plugin of the inner session: writes ``start`` and ``result`` events."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, claims: frozenset[str]) -> None:
         os.set_inheritable(fd, False)  # blocks' own processes must not write to it
+        self.claims = claims
         self._out: IO[str] = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
         self._phases: dict[str, list[pytest.TestReport]] = {}
 

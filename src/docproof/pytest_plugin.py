@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import signal
@@ -15,8 +14,7 @@ from docproof import pytest_hookspecs
 from docproof.authoring.lock import SETTING as LOCK_SETTING
 from docproof.claims_lock import accept_claims
 from docproof.errors import PageError
-from docproof.page_process import STREAM_OPTION
-from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage
+from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage, plugin_args
 from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
@@ -51,13 +49,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="take the claims of the pages named (else of every page) into the claims lock",
     )
-    group.addoption(
-        STREAM_OPTION,
-        type=int,
-        default=None,
-        metavar="FD",
-        help=argparse.SUPPRESS,  # set by docproof when it runs a page in its sandbox
-    )
     parser.addini(
         "docproof_roots",
         type="linelist",
@@ -82,7 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
-    stream = config.getoption("docproof_page_stream")
+    stream = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PageStream)),
+                  None)
     explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
     config.stash[STATE_KEY] = SessionState(
         rootdir=rootdir,
@@ -92,6 +84,8 @@ def pytest_configure(config: pytest.Config) -> None:
         report_path=(invoked / report).resolve(),
         inner=stream is not None,
         lock_path=rootdir / config.getini(LOCK_SETTING) if config.getini(LOCK_SETTING) else None,
+        inner_claims=stream.claims if stream is not None else frozenset(),
+        plugins=plugin_args(config.invocation_params.args),
     )
     state = config.stash[STATE_KEY]
     if not state.inner:
@@ -101,10 +95,13 @@ def pytest_configure(config: pytest.Config) -> None:
             state.updated.extend(accept_claims(state))
         except (ValueError, PageError) as error:
             raise pytest.UsageError(str(error)) from None
-    if stream is not None:
-        config.pluginmanager.register(PageStream(stream), "docproof-page-stream")
     config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if STATE_KEY in config.stash:
+        session_state(config).close()  # the page server, if one was started
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocproofPage | None:
@@ -223,6 +220,12 @@ class Reporter:
             terminalreporter.write_line(f"docproof: {line}")
         blocks = len(self.state.records)
         terminalreporter.write_line(f"docproof: {blocks} blocks -> {self.state.report_path}")
+        if blocks and not self.state.sandboxed():
+            terminalreporter.write_line(
+                "docproof: pages ran in this process, without a sandbox of their own "
+                f"(creating namespaces needs root); isolation: {self.state.isolation()}",
+                yellow=True,
+            )
         if self.state.unfinished is not None:
             terminalreporter.write_line(
                 f"docproof: report marked INCOMPLETE: {self.state.unfinished}", red=True, bold=True

@@ -18,7 +18,7 @@ from docproof.authoring import (
     read_page,
 )
 from docproof.errors import PageError
-from docproof.page_process import sandbox_prefix
+from docproof.page_process import PageServer, sandbox_available
 from docproof.report import BlockRecord
 from docproof.sandbox import network_isolation
 
@@ -30,7 +30,9 @@ class SessionState:
     explicit: list[Path]
     update: bool
     report_path: Path
-    inner: bool = False  # this session is a page's sandboxed process (--docproof-page-stream)
+    inner: bool = False  # this session is a page's sandboxed process (see PageStream)
+    inner_claims: frozenset[str] = frozenset()  # inner: the claims the outer session found
+    plugins: tuple[str, ...] = ()  # the outer run's ``-p`` plugins, for the pages' sessions
     lock_path: Path | None = None  # the claims lock (docproof_claims_lock), None: not kept
     figures: Mapping[str, str] | None = None  # the model's figures, from the world's glue
     records: dict[str, BlockRecord] = field(default_factory=dict)
@@ -39,7 +41,9 @@ class SessionState:
     _claims: ClaimIndex | None = None
     _lock: ClaimsLock | None = None
     _net: tuple[str, ...] | None = None
-    _page_sandbox: tuple[str, ...] | None = None
+    _read: dict[Path, Page | PageError] = field(default_factory=dict)
+    _sandboxed: bool | None = None
+    _server: PageServer | None = None
 
     def display(self, path: Path) -> Path:
         """How a page is named in messages and the report: rootdir-relative if possible."""
@@ -58,13 +62,26 @@ class SessionState:
         found.update(p for p in self.explicit if p.is_file())
         return sorted(found)
 
+    def read_page(self, path: Path) -> Page:
+        """The page at ``path``, parsed once per session (claims and collection share it)."""
+        resolved = path.resolve()
+        if resolved not in self._read:
+            try:
+                self._read[resolved] = read_page(resolved, self.display(resolved))
+            except PageError as error:
+                self._read[resolved] = error
+        found = self._read[resolved]
+        if isinstance(found, PageError):
+            raise found
+        return found
+
     def claim_index(self) -> ClaimIndex:
         """Every claim declared on the scanned pages (in path order), duplicates found."""
         if self._claims is None:
             claims: list[Claim] = []
             for path in self.pages():
                 try:
-                    claims.extend(read_page(path, self.display(path)).claims)
+                    claims.extend(self.read_page(path).claims)
                 except PageError:
                     continue  # reported when that page is collected
             self._claims = index_claims(claims)
@@ -75,10 +92,16 @@ class SessionState:
         return self.claim_index().declared
 
     def claims(self) -> set[str]:
+        """Every declared claim id (a page's session takes them from the outer session)."""
+        if self.inner:
+            return set(self.inner_claims)
         return set(self.declared())
 
     def check_duplicate_claims(self, page: Page) -> None:
-        """Fail ``page`` if it declares an id another declaration already took."""
+        """Fail ``page`` if it declares an id another declaration already took (a page's
+        session runs only pages the outer session found free of duplicates)."""
+        if self.inner:
+            return
         seen = index_claims([*self.declared().values(), *page.claims])
         duplicates = seen.duplicates_in(page.path)
         if duplicates:
@@ -110,17 +133,29 @@ class SessionState:
             self._net = network_isolation()
         return self._net
 
-    def page_sandbox(self) -> tuple[str, ...]:
-        """The ``unshare`` prefix pages run under, () when pages run in this process."""
+    def sandboxed(self) -> bool:
+        """Whether pages run in sandboxes of their own (False: in this process)."""
         if self.inner:
-            return ()
-        if self._page_sandbox is None:
-            self._page_sandbox = sandbox_prefix()
-        return self._page_sandbox
+            return False
+        if self._sandboxed is None:
+            self._sandboxed = sandbox_available()
+        return self._sandboxed
+
+    def page_server(self, warm_args: list[str]) -> PageServer:
+        """The server that forks this session's page sandboxes, started on first use
+        (``warm_args``: the first page session's arguments, to import what they load)."""
+        if self._server is None:
+            self._server = PageServer(warm_args)
+        return self._server
+
+    def close(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
 
     def isolation(self) -> str:
         """How blocks were isolated, for the report's summary."""
-        if self.page_sandbox():
+        if self.sandboxed():
             return "page sandbox (unshare --net --mount --pid)"
         return "unshare --net" if self.net_prefix() else "shims only"
 

@@ -30,7 +30,10 @@ class PageRun:
         world: PageWorld | None,
         net_prefix: Sequence[str] = (),
         update: bool = False,
+        own_process: bool = False,
     ) -> None:
+        """``own_process``: this process runs this page only (a page sandbox), so the
+        environment need not be restored after each Python block."""
         self.source = source
         self.display = display
         self.sandbox = sandbox
@@ -41,6 +44,7 @@ class PageRun:
         self.namespace.update(world.namespace if world else {})
         self._net_prefix = tuple(net_prefix)
         self._update = update
+        self._own_process = own_process
         self._session: BashSession | None = None
         self._start_failure: BlockFailure | None = None
         self._rewrites: dict[int, tuple[Block, str]] = {}
@@ -49,7 +53,8 @@ class PageRun:
     def python_conditions(self, block: Block) -> Iterator[None]:
         """While a Python block runs: the page's env and cwd, no network, the block's timeout."""
         assert block.options is not None
-        with python_conditions(env=self.env, cwd=self.cwd, timeout_s=block.options.timeout_s):
+        with python_conditions(env=self.env, cwd=self.cwd, timeout_s=block.options.timeout_s,
+                               restore_env=not self._own_process):
             yield
 
     def adopt_namespace(self, names: Mapping[str, Any]) -> None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,11 @@ def fences(sample: str) -> list[int]:
     return openers
 
 
-def run_inner(root: Path, samples: list[str], *args: str) -> InnerRun:
-    """Copy ``samples`` under ``root/samples`` and run them explicitly with pytest."""
+def run_inner(
+    root: Path, samples: list[str], *args: str, prefix: Sequence[str] = ()
+) -> InnerRun:
+    """Copy ``samples`` under ``root/samples`` and run them explicitly with pytest
+    (``prefix``: a command that runs pytest, e.g. with fewer privileges)."""
     (root / "samples").mkdir(parents=True, exist_ok=True)
     (root / "pytest.ini").write_text(INI)
     (root / "conftest.py").write_text(PROVIDER.read_text())
@@ -66,7 +70,7 @@ def run_inner(root: Path, samples: list[str], *args: str) -> InnerRun:
         shutil.copy(SAMPLES / sample, root / "samples" / sample)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
     env["HOME"] = str(root / "home")
-    command = [sys.executable, "-m", "pytest", *[f"samples/{s}" for s in samples], *args]
+    command = [*prefix, sys.executable, "-m", "pytest", *[f"samples/{s}" for s in samples], *args]
     done = subprocess.run(
         command, cwd=root, env=env, capture_output=True, text=True, timeout=100, check=False
     )

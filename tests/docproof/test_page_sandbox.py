@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -159,3 +160,15 @@ def test_an_unknown_world_fails_a_python_block_in_one_line(serial_run: InnerRun)
     assert "unknown world 'no-such-world'" in text
     reason = serial_run.block("unknown-world-python.md", 6)["reason"]
     assert reason.startswith("samples/unknown-world-python.md:1: world 'no-such-world'")
+
+
+def test_without_namespaces_pages_run_in_process_and_say_so(tmp_path: Path) -> None:
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or os.geteuid() != 0:
+        pytest.skip("needs root and util-linux setpriv to take CAP_SYS_ADMIN away")
+    no_admin = [setpriv, "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin"]
+    run = run_inner(tmp_path, ["passing.md", "world.md"], prefix=no_admin)
+    for sample in ("passing.md", "world.md"):
+        assert run.statuses(sample) == [(line, "pass") for line in fences(sample)], run.output
+    assert "pages ran in this process, without a sandbox of their own" in run.output
+    assert not run.report["summary"]["network_isolation"].startswith("page sandbox")
