@@ -54,10 +54,11 @@ class BlockOutcome:
 
 
 def _runtime_dirs() -> list[Path]:
-    """What the page's interpreter needs to see: its prefixes, its import path and docproof's
-    own source tree (an editable install may live outside every sys.path entry)."""
+    """What the page's interpreter needs to see: its prefixes, its import path and the
+    checkout docproof runs from (an editable install may live outside every sys.path entry,
+    and a project copy's checks read the checkout's committed files, e.g. the fault matrix)."""
     dirs = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
-            Path(__file__).resolve().parents[1]}
+            Path(__file__).resolve().parents[2]}
     dirs |= {Path(entry) for entry in sys.path if entry and Path(entry).is_dir()}
     return sorted(dirs)
 
