@@ -2,7 +2,11 @@
 
 Each edit is what a docs maintainer might do to one page without touching its checks' meaning
 on purpose: a figure in a claim sentence changed, a claim sentence negated, a claim's only
-check unmarked, a Python check's last assert deleted. Every edit is applied alone to a fresh
+check unmarked, a Python check's last assert deleted, a warning admonition removed, a
+backticked value in a hand-written fact table changed (the cluster facts are generated, so
+only a table the page writes itself can be edited), a symptom-table link pointed at another
+runbook (the table is generated from each runbook's `symptoms:`, so the edit moves another
+runbook's symptom into this runbook's front matter). Every edit is applied alone to a fresh
 copy of its page under specs/, runbooks/ and docs/operations/. An edit is caught when the
 page run fails: first by the rules a page run applies before any block runs (the same
 functions, docproof.authoring's claim rules and claims lock, with the model's figures);
@@ -11,9 +15,6 @@ project). --confirm N also runs the first N caught edits for real and stops if o
 
     python scripts/mutate_docs.py [--kinds K,...] [--run-uncaught] [--confirm N] [--json F]
 
-Kinds that other mechanisms catch (a warning admonition removed, a fact-table value changed,
-a table link retargeted) register in MUTATORS the same way; until then they are listed as
-not measured.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docproof.authoring import (
+    WARNING_KINDS,
     Block,
     Claim,
     ClaimsLock,
@@ -169,6 +171,63 @@ def _last_assert(block: Block) -> tuple[int, int] | None:
     return node.lineno - 1, node.end_lineno or node.lineno
 
 
+_ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+(?:" + "|".join(WARNING_KINDS) + r")\b")
+_TABLE_VALUE = re.compile(r"`([^`\n]+)`")
+
+
+def warning_removed(page: str, text: str, parsed: Page) -> Iterator[Mutation]:
+    """Each danger/warning admonition loses its opener and its indented body."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if not _ADMONITION.match(line):
+            continue
+        end = index + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
+            end += 1
+        kept = lines[:index] + lines[end:]
+        yield Mutation("warning-removed", page, index + 1, line.strip()[:60],
+                       "\n".join(kept) + "\n")
+
+
+def fact_table_value_changed(page: str, text: str, parsed: Page) -> Iterator[Mutation]:
+    """In each hand-written two-column table row (`| What | Value |`), the first backticked
+    value of the second column changes."""
+    lines = text.splitlines()
+    fenced = {line for block in parsed.blocks
+              for line in range(block.line - 1, block.line + block.body.count("\n") + 2)}
+    for index, line in enumerate(lines):
+        cells = line.strip().strip("|").split("|")
+        if index in fenced or not line.lstrip().startswith("|") or len(cells) != 2:
+            continue
+        value = _TABLE_VALUE.search(cells[1])
+        if value is None:
+            continue
+        edited = line.replace(f"`{value.group(1)}`", f"`{value.group(1)}-x`", 1)
+        yield _mutation("fact-table-value-changed", page, lines, index, edited,
+                        f"{cells[0].strip()}: {value.group(1)}")
+
+
+def table_link_retargeted(page: str, text: str, parsed: Page) -> Iterator[Mutation]:
+    """A symptom another runbook lists, moved into this runbook's `symptoms:` (the symptom
+    table's link for it then points here)."""
+    if not page.startswith("runbooks/") or not parsed.symptoms:
+        return
+    lines = text.splitlines()
+    last = max(symptom.line for symptom in parsed.symptoms) - 1  # 0-based
+    mine = {(s.where, s.text) for s in parsed.symptoms}
+    for other in _pages(REPO):
+        shown = other.relative_to(REPO).as_posix()
+        if shown == page or not shown.startswith("runbooks/"):
+            continue
+        theirs = parse_page(other.read_text(encoding="utf-8"), Path(shown)).symptoms
+        for symptom in theirs:
+            if not symptom.observed or (symptom.where, symptom.text) in mine:
+                continue
+            moved = [*lines[: last + 1], f"  - {symptom.where}: {symptom.text}", *lines[last + 1:]]
+            yield Mutation("table-link-retargeted", page, last + 2,
+                           f"{shown}'s {symptom.where}: {symptom.text}", "\n".join(moved) + "\n")
+
+
 def _mutation(kind: str, page: str, lines: list[str], index: int, edited: str,
               what: str) -> Mutation:
     changed = [*lines[:index], edited, *lines[index + 1:]]
@@ -180,12 +239,9 @@ MUTATORS: dict[str, Mutator] = {
     "sentence-negated": sentence_negated,
     "only-check-unmarked": only_check_unmarked,
     "last-assert-deleted": last_assert_deleted,
-}
-# Edit kinds of the Done-when list that other mechanisms catch; they join MUTATORS when built.
-NOT_YET = {
-    "warning-removed": "warnings are claims (mechanism 4)",
-    "fact-table-value-changed": "generated fact tables (mechanism 5)",
-    "table-link-retargeted": "generated symptom table (mechanism 5)",
+    "warning-removed": warning_removed,
+    "fact-table-value-changed": fact_table_value_changed,
+    "table-link-retargeted": table_link_retargeted,
 }
 
 
@@ -271,8 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
     unknown = [kind for kind in kinds if kind not in MUTATORS]
     if unknown:
-        parser.error(f"unknown kinds {unknown}; known: {', '.join(MUTATORS)}"
-                     + (f"; not built yet: {', '.join(NOT_YET)}" if NOT_YET else ""))
+        parser.error(f"unknown kinds {unknown}; known: {', '.join(MUTATORS)}")
     checker = Checker(REPO, use_lock=not args.without_lock)
     results: list[tuple[Mutation, Verdict]] = []
     confirmed = 0
@@ -307,8 +362,6 @@ def _report(results: list[tuple[Mutation, Verdict]], kinds: list[str], out: Path
         mine = [verdict for mutation, verdict in results if mutation.kind == kind]
         hit = sum(1 for verdict in mine if verdict.caught)
         print(f"{kind:22} {hit:4}/{len(mine):<4} caught")
-    for kind, why in NOT_YET.items():
-        print(f"{kind:22} not measured: {why} is not built into this harness yet")
     rate = caught / total if total else 0.0
     print(f"caught {caught}/{total} = {rate:.1%} (target {TARGET:.0%})")
     if out is not None:
