@@ -36,6 +36,10 @@ OVERLAY = Path("kustomize") / "overlays" / "sandbox" / "kustomization.yaml"
 ENTRYPOINT = Path("docker") / "entrypoint.sh"
 # A Secret change that never reaches the pod within any page's horizon (a year).
 FROZEN_SECRET_S = 365 * 86_400.0
+# A node-monitor grace period far past any page's wait for a failed node's replacement.
+LONG_NODE_MONITOR_GRACE_S = 600.0
+# A pluginTimeout longer than ssh's whole wait on a black-holed connection (127 s).
+LONG_PLUGIN_TIMEOUT_S = 600.0
 
 
 class UnknownDrift(WorldError):
@@ -176,6 +180,14 @@ _CATALOGUE = (
           "a changed Secret rolls the Deployment out once it reaches the pod (as a reloader "
           "controller does), replacing the pod",
           cluster=_cluster(secret_change_rolls_out=True)),
+    Drift("plugin-timeout-ten-minutes",
+          "Fastify's pluginTimeout is ten minutes, longer than ssh waits on a hanging "
+          "connection: a fetch that hangs at boot fails reconcile, not the boot",
+          api=_api(plugin_timeout_s=LONG_PLUGIN_TIMEOUT_S)),
+    Drift("node-monitor-grace-ten-minutes",
+          "the controller manager waits ten minutes before it marks a silent node NotReady, "
+          "so a failed node's pod keeps being the only one listed for that long",
+          cluster=_cluster(node_monitor_grace_s=LONG_NODE_MONITOR_GRACE_S)),
     Drift("namespace-is-codeforphilly",
           "the sandbox overlay deploys into namespace codeforphilly",
           deploy=_namespace_codeforphilly),

@@ -24,8 +24,9 @@ def _run_copy(workdir: Path, page: Path, text: str) -> tuple[int, str, Path]:
 
 def _without_warning(text: str, claim: str) -> str:
     """`text` without the warning admonition declared as `claim` (and its claim comment)."""
-    edited, count = re.subn(rf"<!-- claim: {re.escape(claim)} -->\n\n[!?]{{3}}.*\n(?:    .*\n|\n)*",
-                            "", text)
+    # The claim comment may carry attributes (breaks-if="...") after the id.
+    comment = rf"<!-- claim: {re.escape(claim)}(?: [^>]*)? -->"
+    edited, count = re.subn(comment + r"\n\n[!?]{3}.*\n(?:    .*\n|\n)*", "", text)
     assert count == 1, f"no warning declared as {claim}"
     return edited
 

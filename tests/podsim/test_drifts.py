@@ -63,6 +63,17 @@ def _fate_one_second_after_a_write(root: Path) -> str:
     return world.fates()[written]
 
 
+def _boot_timed_out(world: World) -> bool:
+    return bool(world.trace.of_kind("api.plugin-timeout"))
+
+
+def _pods_400_s_after_a_node_failure(root: Path) -> int:
+    world = World.create(root)
+    world.fail_node()
+    world.advance(400)
+    return len(world.pods())
+
+
 def _reconcile_outcomes(world: World) -> list[str]:
     return [str(e.data["outcome"]) for e in world.trace.of_kind("reconcile.outcome")]
 
@@ -95,6 +106,9 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
                                 None, "+refs/heads/*:refs/remotes/origin/*"),
     "secret-change-rolls-out": (lambda r: len(_scenario("deploy-key-revoked")(r).trace
                                               .of_kind("rollout.restart")), 0, 1),
+    "plugin-timeout-ten-minutes": (lambda r: _boot_timed_out(_scenario("boot-brownout")(r)),
+                                   True, False),
+    "node-monitor-grace-ten-minutes": (_pods_400_s_after_a_node_failure, 2, 1),
     "namespace-is-codeforphilly": (lambda r: World.create(r).state.deployment.namespace,
                                    "codeforphilly-rewrite-sandbox", "codeforphilly"),
     "container-named-api": (lambda r: World.create(r).manifest.container,

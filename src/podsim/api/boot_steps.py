@@ -3,7 +3,8 @@
 Boot is a sequence of steps in virtual time: each step is a timer, and its git work happens
 when the timer fires (at the step's boundary), so a fault that strikes between two steps
 leaves the repository as the earlier boundary left it. `begin` starts a plugin and its first
-step; avvio times each plugin (`PLUGIN_TIMEOUT_S`, codeforphilly's 30 s). If the plugin's
+step; avvio times each plugin (`ApiSettings.plugin_timeout_s`: `PLUGIN_TIMEOUT_S`,
+codeforphilly's 30 s, unless a drift changes it). If the plugin's
 steps have not finished when that timer fires, `ready` rejects with Fastify's plugin-timeout
 error and the process exits (docs/reference/sources.md#durations).
 
@@ -14,7 +15,6 @@ an earlier boot or a cleared timeout is ignored.
 from typing import Any
 
 from podsim.api.context import ProcessContext
-from podsim.durations import PLUGIN_TIMEOUT_S
 
 STATE_KEY = "boot"
 STEP = "boot.step"
@@ -48,7 +48,7 @@ def then(ctx: ProcessContext, step: str, after_s: float) -> None:
     ctx.schedule(after_s, STEP, step=step, token=boot["step_token"])
     # avvio's timer, armed only when it can fire: a plugin done in time would clear it, and
     # a timer left in the queue would show up as a pending event.
-    deadline = boot["plugin_started_at"] + PLUGIN_TIMEOUT_S
+    deadline = boot["plugin_started_at"] + ctx.settings.plugin_timeout_s
     if boot["plugin_token"] is None and ctx.now + after_s > deadline:
         boot["plugin_token"] = _token(ctx)
         ctx.schedule(deadline - ctx.now, PLUGIN_TIMEOUT, token=boot["plugin_token"])
@@ -75,7 +75,8 @@ def timed_out(ctx: ProcessContext, data: dict[str, Any]) -> str | None:
     boot = _boot(ctx)
     if boot.get("plugin") is None or data.get("token") != boot.get("plugin_token"):
         return None
-    ctx.record("api.plugin-timeout", f"{boot['plugin']} after {PLUGIN_TIMEOUT_S:g}s",
+    timeout_s = ctx.settings.plugin_timeout_s
+    ctx.record("api.plugin-timeout", f"{boot['plugin']} after {timeout_s:g}s",
                plugin=boot["plugin"])
     return str(boot["plugin"])
 

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from podsim.api.backoff import DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, Backoff
-from podsim.durations import DEFAULT_DURATIONS, Durations, connect_timeout_s
+from podsim.durations import (
+    DEFAULT_DURATIONS,
+    PLUGIN_TIMEOUT_S,
+    Durations,
+    connect_timeout_s,
+)
 from podsim.seam import BootFailure, ContainerContext
 from podsim.state import from_data, to_data
 from podsim.transport import connection_hangs
@@ -40,6 +45,7 @@ class ApiSettings:
     # Drift switches (podsim.drifts); the defaults are production's behaviour.
     conflict_branch_push: bool = True  # the escape hatch pushes its conflict branch once
     nff_terminal: bool = True  # a non-fast-forward ends the batch without retrying
+    plugin_timeout_s: float = PLUGIN_TIMEOUT_S  # Fastify's pluginTimeout over each plugin
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = to_data(self)
