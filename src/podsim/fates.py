@@ -53,6 +53,14 @@ def classify(
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
             in_pods |= write_ids(gitdir, env)
+    return fates_of_writes(state, on_origin, on_conflicts, in_pods)
+
+
+def fates_of_writes(state: WorldState, on_origin: set[str] | frozenset[str],
+                    on_conflicts: set[str] | frozenset[str],
+                    in_pods: set[str] | frozenset[str]) -> dict[str, str]:
+    """Write id -> fate from the write ids each place reaches, the first place that has a
+    write winning (origin, then a conflict branch, then a pod)."""
     fates = {}
     for write in state.writes:
         if write.id in on_origin:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from podsim.api.store import WRITE_ID_TRAILER
 from podsim.explore.refs import PUBLISHED, refs
-from podsim.fates import live_pods
+from podsim.fates import fates_of_writes, live_pods
 from podsim.world import World
 
 _TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
@@ -56,17 +56,7 @@ def _classify(world: World) -> dict[str, str]:
         if (gitdir / "objects").is_dir():
             in_pods |= _reached(gitdir, [sha for name, sha in refs(gitdir).items()
                                          if name.startswith("refs/heads/")], env)
-    out = {}
-    for write in world.state.writes:
-        if write.id in on_origin:
-            out[write.id] = "origin"
-        elif write.id in on_conflicts:
-            out[write.id] = "conflict-branch"
-        elif write.id in in_pods:
-            out[write.id] = "pod-only"
-        else:
-            out[write.id] = "lost"
-    return out
+    return fates_of_writes(world.state, on_origin, on_conflicts, in_pods)
 
 
 def _reached(gitdir: Path, tips: list[str], env: dict[str, str]) -> set[str]:
