@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -9,10 +10,23 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = Path(__file__).resolve().parent / "samples"
 MERMAID = REPO / "docs" / "assets" / "vendor" / "mermaid.min.js"
+
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """The module in the file at `path`, loaded by path as mkdocs loads its hooks (and nox
+    its noxfile)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 SAMPLE_NAV = [
     ("Home", "docs/index.md"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -10,18 +9,13 @@ from types import ModuleType
 
 import pytest
 from mkdocs.exceptions import PluginError
-from site_project import REPO
+from site_project import REPO, load_module
 
 
 def _hook() -> ModuleType:
     sys.path.insert(0, str(REPO / "hooks"))  # its sibling _layout, as mkdocs loads hooks
     try:
-        spec = importlib.util.spec_from_file_location("bench_table", REPO / "hooks" /
-                                                      "bench_table.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        return load_module("bench_table", REPO / "hooks" / "bench_table.py")
     finally:
         sys.path.remove(str(REPO / "hooks"))
 

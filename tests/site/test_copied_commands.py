@@ -7,14 +7,13 @@ exactly the copied text: run in the page's world, it prints the output the page 
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from site_project import REPO
+from site_project import REPO, load_module
 
 from docproof.authoring import parse_console, parse_page
 
@@ -29,12 +28,7 @@ BLOCK_LINE = next(block.line for block in parse_page((REPO / RUNBOOK).read_text(
 
 
 def _copy_text() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("site_copy_text",
-                                                  REPO / "hooks" / "_copy_text.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("site_copy_text", REPO / "hooks" / "_copy_text.py")
 
 
 copy_text = _copy_text()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from site_project import REPO
+from site_project import REPO, load_module
 
 from docproof.authoring import CLUSTER_FACT_LABELS
 from podsim.manifest import load_manifest
@@ -17,12 +16,7 @@ from podsim.scenarios.export import ModelFacts, model_facts
 
 
 def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fact_tables",
-                                                  REPO / "hooks" / "_fact_tables.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("fact_tables", REPO / "hooks" / "_fact_tables.py")
 
 
 tables = _module()

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from site_project import REPO
+from site_project import REPO, load_module
 
 
 def _noxfile() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("project_noxfile", REPO / "noxfile.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("project_noxfile", REPO / "noxfile.py")
 
 
 class _Stopped(Exception):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from site_project import REPO, SiteProject
+from site_project import REPO, SiteProject, load_module
 
 from podsim.api.backoff import Backoff
 from podsim.scenarios.export import ExportedEvent, ScenarioExport, WriteFate
@@ -17,11 +16,7 @@ from podsim.trace import LANES
 
 
 def _macros() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("site_macros", REPO / "hooks" / "macros.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("site_macros", REPO / "hooks" / "macros.py")
 
 
 macros = _macros()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import io
 import json
 import tarfile
@@ -12,16 +11,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from site_project import REPO
+from site_project import REPO, load_module
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("vendor_mermaid",
-                                                  REPO / "scripts" / "vendor_mermaid.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("vendor_mermaid", REPO / "scripts" / "vendor_mermaid.py")
 
 
 def _tarball(script: str) -> bytes:
