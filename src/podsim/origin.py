@@ -9,16 +9,21 @@ and the pre-receive hook run in other processes and read them at connection time
   process charges the virtual time ssh would have waited (podsim.durations).
 - `faults/protected-branch`: the pre-receive hook declines pushes to `published`.
 - `faults/interrupt-next-clone`: the shim SIGKILLs the next cloning git (one shot).
-- deploy key revoked: the pod's secret key is missing from `origin-keys/authorized_keys`.
+- deploy key revoked: the key in the pod's mounted secret is no deploy key with write
+  access (podsim.deploy_keys keeps GitHub's list and the files the shim reads).
+
+The simulated GitHub REST API (podsim.apiserver.github) changes deploy keys and branch
+protection through this class, as `gh` does on the real one.
 """
 
 import random
 import re
 import subprocess
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from podsim.deploy_keys import DeployKey, DeployKeys, key_identity
 from podsim.errors import GitError, WorldError
 from podsim.fast_import import commit_files, run
 from podsim.gitenv import git_env, skip_housekeeping
@@ -39,6 +44,7 @@ BRANCH_CREATION_RESTRICTED = "branch-creation-restricted"
 REACHABILITY = ("up", "refuse", "blackhole")
 
 _KEY_PATTERN = re.compile(r"podsim-deploy-key-(\d+)")
+DEPLOY_KEY_TITLE = "codeforphilly-api"  # what the world's deploy key is called on GitHub
 
 # GitHub-style branch protection. Git prefixes each stderr line with "remote: " and then
 # reports "[remote rejected] ... (pre-receive hook declined)" itself.
@@ -72,7 +78,10 @@ class Origin:
         self.git_dir = world_dir / "origin.git"
         self.faults_dir = world_dir / "faults"
         self.key_file = world_dir / "secrets" / "codeforphilly-data-deploy-key" / "id_ed25519"
-        self.authorized_keys = world_dir / "origin-keys" / "authorized_keys"
+        self.keys = DeployKeys(world_dir / "origin-keys")
+        self.authorized_keys = self.keys.directory / "authorized_keys"
+        # GitHub stamps keys it adds; a world sets its virtual clock here (World.__init__).
+        self.now: Callable[[], datetime] = self._tip_time
         # Origin's own git commands get a home that is never created or written to.
         self._env = git_env(world_dir / "origin-home")
         if not (self.git_dir / "HEAD").is_file():
@@ -107,10 +116,9 @@ class Origin:
         origin = cls(world_dir)
         origin._commit(when, seed_files(rng), "Import seed data", IMPORTER, parent=None)
         origin.key_file.parent.mkdir(parents=True, exist_ok=True)
-        origin.authorized_keys.parent.mkdir(parents=True, exist_ok=True)
         key = "podsim-deploy-key-1"
         _write_atomically(origin.key_file, key + "\n", mode=0o400)
-        _write_atomically(origin.authorized_keys, key + "\n", mode=0o644)
+        origin.keys.add(DEPLOY_KEY_TITLE, key, read_only=False, created_at=github_time(when))
         return origin
 
     # -- another writer ------------------------------------------------------------
@@ -168,34 +176,47 @@ class Origin:
         """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
         self._set_flag(INTERRUPT_NEXT_CLONE, on)
 
+    def branch_protected(self, branch: str = BRANCH) -> bool:
+        """Whether a protection rule refuses pushes to `branch` (only published has one)."""
+        return branch == BRANCH and (self.faults_dir / PROTECTED_BRANCH).exists()
+
     def authorize_key(self, key: str) -> None:
         """Let another key in, e.g. an operator's own; the deploy key is unaffected."""
-        if key not in self._authorized():
-            self._write_authorized([*self._authorized(), key])
+        self.keys.authorize_user_key(key)
+
+    def add_deploy_key(self, title: str, key: str, read_only: bool) -> DeployKey:
+        """GitHub's "add deploy key": `key` is the identity (podsim.deploy_keys)."""
+        return self.keys.add(title, key, read_only, github_time(self.now()))
 
     def revoke_deploy_key(self) -> None:
-        """Remove the key the pod mounts from the keys origin accepts."""
+        """Delete the key the pod mounts from the repository's deploy keys."""
         current = self.deploy_key()
-        self._write_authorized([key for key in self._authorized() if key != current])
+        for key in self.keys.entries():
+            if key.key == current:
+                self.keys.delete(key.id)
 
     def rotate_deploy_key(self) -> str:
-        """Issue a new key: write it into the mounted secret and authorize only it."""
+        """Issue a new key: add it as a deploy key with write access, delete the old one
+        and write the new key into the mounted secret."""
         match = _KEY_PATTERN.fullmatch(self.deploy_key())
         if match is None:
             raise WorldError(f"unexpected deploy key format in {self.key_file}")
         old, new = match.group(0), f"podsim-deploy-key-{int(match.group(1)) + 1}"
-        # Authorize first, so a push racing the rotation never sees an unknown key.
-        self._write_authorized([key for key in self._authorized() if key != old] + [new])
+        # Add first, so a push racing the rotation never sees an unknown key.
+        self.add_deploy_key(DEPLOY_KEY_TITLE, new, read_only=False)
+        for key in self.keys.entries():
+            if key.key == old:
+                self.keys.delete(key.id)
         _write_atomically(self.key_file, new + "\n", mode=0o400)
         return new
 
     def deploy_key(self) -> str:
-        """The key string currently in the pod's mounted secret."""
-        return self.key_file.read_text().strip()
+        """The identity of the key in the pod's mounted secret (podsim.deploy_keys)."""
+        return key_identity(self.key_file)
 
     def active_faults(self) -> list[str]:
         flags = {path.name for path in self.faults_dir.iterdir()}
-        if self.deploy_key() not in self._authorized():
+        if not self.keys.may_push(self.deploy_key()):
             flags.add(DEPLOY_KEY_REVOKED)
         return sorted(flags)
 
@@ -262,17 +283,18 @@ class Origin:
         else:
             flag.unlink(missing_ok=True)
 
-    def _authorized(self) -> list[str]:
-        if not self.authorized_keys.exists():
-            return []
-        return [line for line in self.authorized_keys.read_text().splitlines() if line]
-
-    def _write_authorized(self, keys: Sequence[str]) -> None:
-        _write_atomically(self.authorized_keys, "".join(f"{key}\n" for key in keys), 0o644)
+    def _tip_time(self) -> datetime:
+        """Without a world's clock: the time of published's last commit."""
+        return datetime.fromisoformat(self._git("log", "-1", "--format=%cI", BRANCH).strip())
 
     def _git(self, *args: str) -> str:
         out = run(["git", "--git-dir", str(self.git_dir), *args], self._env)
         return out.decode()
+
+
+def github_time(when: datetime) -> str:
+    """A timestamp as GitHub's REST API writes it: RFC 3339 in UTC, whole seconds."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _write_atomically(path: Path, text: str, mode: int) -> None:

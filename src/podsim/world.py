@@ -42,6 +42,7 @@ class World:
     def __init__(self, root: Path, runtime: Runtime, origin: Origin) -> None:
         self.root = root
         self.origin = origin
+        origin.now = self.utc  # deploy keys added now carry the world's virtual time
         self._rt = runtime
         self._cluster = Cluster(runtime)
         self._stamp: persistence.Stamp | None = None
