@@ -10,6 +10,7 @@ after a change, on its next sync: `ClusterSettings.secret_refresh_s` later.
 import shutil
 from pathlib import Path
 
+from podsim.errors import WorldError
 from podsim.runtime import Runtime
 from podsim.state import Pod
 
@@ -54,6 +55,26 @@ class SecretVolumes:
             for v in self.rt.manifest.volumes
             if v.kind == "secret" and v.name in pod.volumes
         ]
+
+
+def write_secret_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Make `folder` hold exactly `files` (a Secret's data, owner-read-only as ssh wants its
+    key), swapped in at once so a reader sees the old data or the new."""
+    for name in files:
+        if not name or "/" in name or name.startswith("."):
+            raise WorldError(f"not a Secret data key: {name!r}")
+    staging = folder.with_name(f".{folder.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+        (staging / name).chmod(0o400)
+    retired = folder.with_name(f".{folder.name}.retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    if folder.exists():
+        folder.rename(retired)
+    staging.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _same_files(source: Path, target: Path) -> bool:

@@ -31,6 +31,7 @@ from podsim.persistence import STATE_FILE
 from podsim.runtime import Runtime
 from podsim.sample_writes import sample_record
 from podsim.seam import EXIT_SIGKILL, Mounts, Process, signal_number
+from podsim.secret_volumes import write_secret_files
 from podsim.state import ClusterSettings, Deployment, Node, Pod, WorldState, Write
 from podsim.trace import Trace
 
@@ -460,6 +461,15 @@ class World:
             )
             self._rt.manifest = load_manifest(copy)
             self._rt.state.deploy_dir = str(copy)
+
+    def write_secret(self, name: str, files: dict[str, bytes]) -> None:
+        """Replace Secret `name`'s data (what an apply through the API does); the kubelet
+        carries it into each pod that mounts it on its next sync."""
+        if not name or "/" in name or name.startswith("."):
+            raise WorldError(f"not a Secret name: {name!r}")
+        with self.transaction():
+            write_secret_files(self.root / "secrets" / name, files)
+            self._cluster.kubelet.secrets.notice_changes()
 
     def rollout_restart(self) -> None:
         with self.transaction():

@@ -1,5 +1,6 @@
 """The HTTP surface: kubectl's requests routed to discovery, objects and tables, watches,
-logs, exec, and the two changes operators make (delete a pod, restart the rollout)."""
+logs, exec, and the changes operators make (delete a pod, restart the rollout, apply a
+Secret, with the OpenAPI documents `kubectl apply` reads first)."""
 
 import asyncio
 import json
@@ -8,11 +9,12 @@ from typing import Any
 
 from aiohttp import web
 
-from podsim.apiserver import discovery, printers
+from podsim.apiserver import discovery, openapi, printers
 from podsim.apiserver.clock_view import utc
 from podsim.apiserver.exec_stream import serve as serve_exec
 from podsim.apiserver.logs import log_text, parse_tail
 from podsim.apiserver.mutations import delete_pod, patch_deployment
+from podsim.apiserver.secret_writes import PATCH_TYPES, create_secret, patch_secret
 from podsim.apiserver.selectors import field_matcher, label_matcher
 from podsim.apiserver.status import ApiError, path_not_found
 from podsim.apiserver.store import WorldStore, get_object, list_objects
@@ -43,6 +45,10 @@ def build_app(store: WorldStore) -> web.Application:
     app.router.add_delete("/api/v1/namespaces/{namespace}/pods/{name}", _delete_pod)
     app.router.add_patch("/apis/apps/v1/namespaces/{namespace}/deployments/{name}",
                          _patch_deployment)
+    app.router.add_get("/openapi/v3", _openapi_index)
+    app.router.add_get(f"/openapi/v3/{openapi.CORE}", _openapi_core)
+    app.router.add_post("/api/v1/namespaces/{namespace}/secrets", _create_secret)
+    app.router.add_patch("/api/v1/namespaces/{namespace}/secrets/{name}", _patch_secret)
     return app
 
 
@@ -244,3 +250,38 @@ async def _patch_deployment(request: web.Request) -> web.Response:
     with request.app[STORE].session(save=True) as world:
         return _json(patch_deployment(world, request.match_info["namespace"],
                                       request.match_info["name"], patch))
+
+
+async def _openapi_index(request: web.Request) -> web.Response:
+    return _json(openapi.index())
+
+
+async def _openapi_core(request: web.Request) -> web.Response:
+    return _json(openapi.CORE_DOCUMENT)
+
+
+def _write_options(request: web.Request) -> bool:
+    """Whether the write asks for strict field validation; a server-side dry run is refused
+    (an apply with --dry-run=server would otherwise change the world)."""
+    if request.query.get("dryRun"):
+        raise ApiError(400, "BadRequest", "podsim: server-side dry run is not modelled")
+    return request.query.get("fieldValidation") == "Strict"
+
+
+async def _create_secret(request: web.Request) -> web.Response:
+    strict = _write_options(request)
+    body = await _body(request)
+    with request.app[STORE].session(save=True) as world:
+        return _json(create_secret(world, request.match_info["namespace"], body, strict), 201)
+
+
+async def _patch_secret(request: web.Request) -> web.Response:
+    kind = request.headers.get("Content-Type", "").split(";")[0]
+    if kind not in PATCH_TYPES:
+        raise ApiError(415, "UnsupportedMediaType",
+                       f"podsim: Secrets take {' or '.join(PATCH_TYPES)} patches, not {kind}")
+    strict = _write_options(request)
+    patch = await _body(request)
+    with request.app[STORE].session(save=True) as world:
+        return _json(patch_secret(world, request.match_info["namespace"],
+                                  request.match_info["name"], patch, strict))

@@ -50,7 +50,7 @@ RESOURCES = (
     Resource("", "pods", "Pod", "pod", True, (*READ, "delete"), ("po",), ("log", "exec"), ALL),
     Resource("", "nodes", "Node", "node", False, READ, ("no",)),
     Resource("", "namespaces", "Namespace", "namespace", False, READ, ("ns",)),
-    Resource("", "secrets", "Secret", "secret", True, READ),
+    Resource("", "secrets", "Secret", "secret", True, (*READ, "create", "patch")),
     Resource("", "events", "Event", "event", True, READ, ("ev",)),
     Resource("apps", "deployments", "Deployment", "deployment", True, (*READ, "patch"),
              ("deploy",), (), ALL),

@@ -3,7 +3,8 @@
 `ApiServer` serves from a background thread with its own event loop, so a test or a page
 sandbox can start it, point kubectl at `url`, and stop it; `main` serves in the foreground.
 Given an `Ingress`, it also serves the API's hot-reload webhook over HTTPS on another port
-(`ingress_host`), as the cluster's ingress would.
+(`ingress_host`), as the cluster's ingress would; given a `GitHubSite`, GitHub's REST API for
+the data repository over HTTPS on a third (`github_host`), for the real `gh`.
 """
 
 import argparse
@@ -17,6 +18,7 @@ from aiohttp import web
 
 from podsim.apiserver.app import build_app
 from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.github import GitHubSite, build_github_app
 from podsim.apiserver.ingress import Ingress, build_ingress_app
 from podsim.apiserver.loopback import ensure_loopback_up
 from podsim.apiserver.store import WorldStore
@@ -25,13 +27,17 @@ HOST = "127.0.0.1"
 
 
 class ApiServer:
-    def __init__(self, world_root: Path, ingress: Ingress | None = None) -> None:
+    def __init__(self, world_root: Path, ingress: Ingress | None = None,
+                 github: GitHubSite | None = None) -> None:
         self.world_root = Path(world_root)
         self.ingress = ingress
+        self.github = github
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
         self._ingress_runner: web.AppRunner | None = None
+        self._github_runner: web.AppRunner | None = None
         self.ingress_port = 0
+        self.github_port = 0
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name=f"apiserver {self.world_root.name}")
         self.port = 0
@@ -44,6 +50,11 @@ class ApiServer:
     def ingress_host(self) -> str:
         """host:port of the HTTPS webhook site (what a page's API_HOST names)."""
         return f"{HOST}:{self.ingress_port}"
+
+    @property
+    def github_host(self) -> str:
+        """host:port of the GitHub API site (what a page's GH_HOST names)."""
+        return f"{HOST}:{self.github_port}"
 
     def start(self) -> "ApiServer":
         self._thread.start()
@@ -67,8 +78,18 @@ class ApiServer:
             await web.TCPSite(self._ingress_runner, HOST, 0,
                               ssl_context=self.ingress.tls()).start()
             self.ingress_port = int(self._ingress_runner.addresses[0][1])
+        if self.github is not None:
+            self._github_runner = web.AppRunner(build_github_app(store, self.github),
+                                                access_log=None, handle_signals=False)
+            await self._github_runner.setup()
+            await web.TCPSite(self._github_runner, HOST, 0,
+                              ssl_context=self.github.tls()).start()
+            self.github_port = int(self._github_runner.addresses[0][1])
 
     def stop(self) -> None:
+        if self._github_runner is not None:
+            asyncio.run_coroutine_threadsafe(self._github_runner.cleanup(), self._loop).result(30)
+            self._github_runner = None
         if self._ingress_runner is not None:
             asyncio.run_coroutine_threadsafe(self._ingress_runner.cleanup(), self._loop).result(30)
             self._ingress_runner = None
@@ -91,11 +112,13 @@ class ApiServer:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m podsim.apiserver WORLD_DIR [--kubeconfig PATH] [--ingress-cert CERT
-    --ingress-key KEY --reload-secret-file FILE]`: serve until interrupted.
+    --ingress-key KEY --reload-secret-file FILE [--github-token-file FILE]]`: serve until
+    interrupted.
 
     Once listening it writes the kubeconfig (if asked), then prints the URL (and, with an
-    ingress, its host:port after a space) on one line: a reader of that line knows
-    everything is up and the kubeconfig is in place.
+    ingress, its host:port after a space, then the GitHub site's) on one line: a reader of
+    that line knows everything is up and the kubeconfig is in place. The GitHub site uses
+    the ingress's certificate (both are 127.0.0.1).
     """
     parser = argparse.ArgumentParser(prog="python -m podsim.apiserver")
     parser.add_argument("world_dir", type=Path)
@@ -103,19 +126,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingress-cert", type=Path, help="serve the webhook with this cert")
     parser.add_argument("--ingress-key", type=Path, help="... and this key")
     parser.add_argument("--reload-secret-file", type=Path, help="the API's reload secret")
+    parser.add_argument("--github-token-file", type=Path,
+                        help="serve GitHub's REST API too, for gh sending this token")
     args = parser.parse_args(argv)
     given = [args.ingress_cert, args.ingress_key, args.reload_secret_file]
     if any(given) and not all(given):
         parser.error("--ingress-cert, --ingress-key and --reload-secret-file go together")
-    ingress = None
+    if args.github_token_file is not None and not all(given):
+        parser.error("--github-token-file needs --ingress-cert and --ingress-key")
+    ingress = github = None
     if all(given):
         secret = args.reload_secret_file.read_text(encoding="utf-8").strip()
         ingress = Ingress(args.ingress_cert, args.ingress_key, secret)
+    if args.github_token_file is not None:
+        token = args.github_token_file.read_text(encoding="utf-8").strip()
+        github = GitHubSite(args.ingress_cert, args.ingress_key, token)
     ensure_loopback_up()  # served in a page's own network namespace, lo starts down
-    with ApiServer(args.world_dir, ingress) as server:
+    with ApiServer(args.world_dir, ingress, github) as server:
         if args.kubeconfig is not None:
             write_kubeconfig(args.kubeconfig, server.url)
-        shown = f"{server.url} {server.ingress_host}" if ingress else server.url
+        shown = " ".join([server.url, *([server.ingress_host] if ingress else []),
+                          *([server.github_host] if github else [])])
         print(shown, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
