@@ -22,7 +22,8 @@ class FixStep:
 FIX_STEPS = {
     "unpushed-protection-lifted": FixStep(
         UNPUSHED,
-        "```{.python}\nworld.origin.protect_branch(False)\n```\n",
+        "```{.console}\n$ gh api -X DELETE "
+        "repos/CodeForPhilly/codeforphilly-data/branches/published/protection\n```\n",
         "unpushed.resolved",
         'assert set(world.fates().values()) == {"origin"}',
     ),
