@@ -22,7 +22,8 @@ from typing import Any
 
 from podsim.errors import WorldError
 
-__all__ = ["DeployKey", "DeployKeys", "InvalidPublicKey", "key_identity"]
+__all__ = ["DeployKey", "DeployKeys", "InvalidPublicKey", "KeyInUse", "key_identity",
+           "public_identity"]
 
 FIRST_ID = 101_000_001  # deploy key ids count up from here, one per key ever added
 OPENSSH_PRIVATE = "-----BEGIN OPENSSH PRIVATE KEY-----"
@@ -34,6 +35,10 @@ _PUBLIC_KEY = re.compile(
 
 class InvalidPublicKey(ValueError):
     """A key given to add is not an OpenSSH public key."""
+
+
+class KeyInUse(WorldError):
+    """A key given to add is already one of the repository's deploy keys."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class DeployKeys:
         """Register `key` (an identity) unless it is already a deploy key."""
         data = self._load()
         if any(entry["key"] == key for entry in data["keys"]):
-            raise WorldError("key is already in use")
+            raise KeyInUse("key is already in use")
         added = DeployKey(int(data["next_id"]), title, key, read_only, created_at)
         data["keys"].append(asdict(added))
         data["next_id"] = added.id + 1
@@ -103,7 +108,8 @@ class DeployKeys:
         """Let an operator's own key in (it may push; it is no deploy key)."""
         users = self._users()
         if key not in users:
-            self._user_keys.write_text("".join(f"{k}\n" for k in [*users, key]))
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self._user_keys, _lines([*users, key]))
             self._save(self._load())
 
     def may_push(self, key: str) -> bool:

@@ -10,8 +10,7 @@ from aiohttp import web
 
 from podsim.apiserver.github.errors import GitHubError, json_response, not_found, validation_failed
 from podsim.apiserver.github.routes import REPO, STORE, api_url, check_repository
-from podsim.deploy_keys import DeployKey, InvalidPublicKey, public_identity
-from podsim.errors import WorldError
+from podsim.deploy_keys import DeployKey, InvalidPublicKey, KeyInUse, public_identity
 
 _DOCS = "https://docs.github.com/rest/deploy-keys/deploy-keys"
 _ADDED_BY = "codeforphilly-operator"  # the login the sandbox's token belongs to
@@ -68,7 +67,7 @@ async def _add(request: web.Request) -> web.Response:
     with request.app[STORE].session(save=True) as world:
         try:
             added = world.origin.add_deploy_key(title, identity, read_only)
-        except WorldError as refused:  # the key is already a deploy key
+        except KeyInUse as refused:
             raise validation_failed("PublicKey", "key", str(refused), docs) from None
     return json_response(key_object(request, added), status=201)
 
