@@ -89,12 +89,19 @@ def run_task(task: Task) -> Case:
     tmp = Path(tempfile.mkdtemp(prefix="podsim-explore-", dir=scratch()))
     try:
         world = World.open(copy_world(task.snapshot, tmp / "world"))
-        return run_fault(world, task)
+        return run_fault(world, task, save=False)  # the copy is removed once checked
     finally:
         remove_world(tmp)
 
 
-def run_fault(world: World, task: Task) -> Case:
+def run_fault(world: World, task: Task, save: bool = True) -> Case:
+    """Inject the task's fault into `world`, run it to quiescence and check it, all in one
+    transaction of the world: saved once at the end, or never with `save=False`."""
+    with world.transaction(save=save):
+        return _run_fault(world, task)
+
+
+def _run_fault(world: World, task: Task) -> Case:
     chosen = fault(task.fault)
     at = task.at or AtFault.observe(world)
     try:
