@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from podsim.explore.moments import copy_world
+from podsim.explore.world_copy import copy_world
 from podsim.scenarios.catalog import SCENARIOS
 from podsim.scenarios.runner import ScenarioResult, create_world
 from podsim.trace import TraceEntry

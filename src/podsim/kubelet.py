@@ -6,6 +6,7 @@ the container tini is PID 1 and node its child (podsim.seam); `signal` delivers 
 operator sends with `kubectl exec ... -- kill`.
 """
 
+import functools
 import math
 import shlex
 import shutil
@@ -172,11 +173,11 @@ class Kubelet:
 
     def _key_file(self, mounts: Mounts) -> Path | None:
         """The pod's copy of the key the manifest's GIT_SSH_COMMAND names with `-i`."""
-        words = shlex.split(self.rt.manifest.env.get("GIT_SSH_COMMAND", ""))
-        if "-i" not in words[:-1]:
+        key = _identity_file(self.rt.manifest.env.get("GIT_SSH_COMMAND", ""))
+        if key is None:
             return None
         try:
-            return mounts.host_path(words[words.index("-i") + 1])
+            return mounts.host_path(key)
         except PathNotMounted:
             return None
 
@@ -353,3 +354,12 @@ class Kubelet:
 
     def _node_ready(self, pod: Pod) -> bool:
         return any(n.name == pod.node and n.ready for n in self.rt.state.nodes)
+
+
+@functools.lru_cache(maxsize=16)
+def _identity_file(ssh_command: str) -> str | None:
+    """The key file an ssh command line names with `-i` (parsed once: asked per event)."""
+    words = shlex.split(ssh_command)
+    if "-i" not in words[:-1]:
+        return None
+    return words[words.index("-i") + 1]

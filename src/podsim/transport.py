@@ -10,6 +10,7 @@ unreachable"); `blackhole` drops packets, so the shim fails with ssh's "Connecti
 and the caller charges the virtual time ssh would have waited (`connection_hangs`).
 """
 
+import functools
 import os
 import shlex
 from pathlib import Path
@@ -40,6 +41,13 @@ def ssh_command(world_dir: Path, key_file: Path) -> str:
     The options mirror the ConfigMap's (`-i <key> -o IdentitiesOnly=yes ...`); the shim
     learns its world from `-o PodsimWorld=<dir>`, an option only the shim understands.
     """
+    if world_dir.is_absolute() and key_file.is_absolute():
+        return _ssh_command(world_dir, key_file)  # the kubelet asks again at every event
+    return _ssh_command.__wrapped__(world_dir, key_file)
+
+
+@functools.lru_cache(maxsize=64)
+def _ssh_command(world_dir: Path, key_file: Path) -> str:
     words = [
         str(shim_path()),
         "-o", f"PodsimWorld={world_dir.resolve()}",
@@ -57,8 +65,17 @@ def connection_hangs(ssh_command: str | None) -> bool:
 
     A refused network wins: with both flags ssh fails at once, as the shim does.
     """
-    for word in shlex.split(ssh_command or ""):
+    world = _world_of(ssh_command or "")
+    if world is None:
+        return False
+    faults = Path(world) / "faults"
+    return (faults / BLACKHOLE).exists() and not (faults / NETWORK_DOWN).exists()
+
+
+@functools.lru_cache(maxsize=64)
+def _world_of(ssh_command: str) -> str | None:
+    """The world directory a GIT_SSH_COMMAND names with `-o PodsimWorld=`, if any."""
+    for word in shlex.split(ssh_command):
         if word.startswith(_WORLD_OPTION):
-            faults = Path(word.removeprefix(_WORLD_OPTION)) / "faults"
-            return (faults / BLACKHOLE).exists() and not (faults / NETWORK_DOWN).exists()
-    return False
+            return word.removeprefix(_WORLD_OPTION)
+    return None

@@ -8,8 +8,6 @@ same cluster state are the same crash point for a fault: the explorer runs it on
 
 import hashlib
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 from podsim.explore.invariants import AtFault
 from podsim.explore.refs import refs
 from podsim.explore.workload import Workload, drive
+from podsim.explore.world_copy import copy_world
 from podsim.world import World
 
 
@@ -53,24 +52,6 @@ def _pending_kinds(world: World) -> list[str]:
     # World exposes only the next event's time; the queue's kinds are in its saved state.
     raw = json.loads((world.root / "world.json").read_text())
     return [str(e.get("kind", "")) for e in raw.get("clock", {}).get("queue", [])]
-
-
-def copy_world(src: Path, dest: Path) -> Path:
-    """A copy of a world directory that shares git's object files with the source: git
-    never changes an object file in place (it writes new ones), so a hard link is as good as
-    a copy there and costs nothing; everything else is copied."""
-    def link_or_copy(s: str, d: str) -> object:
-        if f"{os.sep}objects{os.sep}" in s:
-            try:
-                os.link(s, d)
-                return d
-            except OSError:  # another filesystem: copy after all
-                pass
-        return shutil.copy2(s, d)
-
-    shutil.copytree(src, dest, symlinks=True, copy_function=link_or_copy,
-                    ignore=shutil.ignore_patterns("world.lock"))
-    return dest
 
 
 def snapshot(world: World, dest: Path) -> Path:

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from podsim.errors import WorldError
 from podsim.explore.faults import FAULTS, fault
 from podsim.explore.invariants import AtFault, Checked, PublishedWatch, Violation, check
-from podsim.explore.moments import Moment, copy_world, moments
+from podsim.explore.moments import Moment, moments
 from podsim.explore.result import Case, Result
 from podsim.explore.workload import Workload
+from podsim.explore.world_copy import copy_world, remove_world
 from podsim.world import World
 
 if TYPE_CHECKING:
@@ -85,13 +86,22 @@ def _task(i: int, workload: Workload, moment: Moment, name: str) -> Task:
 
 def run_task(task: Task) -> Case:
     """Restore, inject, run to quiescence, check."""
-    with tempfile.TemporaryDirectory(prefix="podsim-explore-", dir=scratch()) as tmp:
-        root = Path(tmp) / "world"
-        world = World.open(copy_world(task.snapshot, root))
-        return run_fault(world, task)
+    tmp = Path(tempfile.mkdtemp(prefix="podsim-explore-", dir=scratch()))
+    try:
+        world = World.open(copy_world(task.snapshot, tmp / "world"))
+        return run_fault(world, task, save=False)  # the copy is removed once checked
+    finally:
+        remove_world(tmp)
 
 
-def run_fault(world: World, task: Task) -> Case:
+def run_fault(world: World, task: Task, save: bool = True) -> Case:
+    """Inject the task's fault into `world`, run it to quiescence and check it, all in one
+    transaction of the world: saved once at the end, or never with `save=False`."""
+    with world.transaction(save=save):
+        return _run_fault(world, task)
+
+
+def _run_fault(world: World, task: Task) -> Case:
     chosen = fault(task.fault)
     at = task.at or AtFault.observe(world)
     try:
