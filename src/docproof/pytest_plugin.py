@@ -96,7 +96,10 @@ def pytest_configure(config: pytest.Config) -> None:
             state.updated.extend(accept_claims(state))
         except (ValueError, PageError) as error:
             raise pytest.UsageError(str(error)) from None
-    config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
+    if not state.inner:
+        # A page's own session streams its outcomes outward (PageStream); the session that
+        # started it records them and writes the report.
+        config.pluginmanager.register(Reporter(state), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
 
 
