@@ -3,7 +3,9 @@
     nox -s tests   every check: lint, types, unit tests and pages (-n 2), strict site build
     nox -s docs    run the pages' code blocks (writes .docproof/report.json), build site/
     nox -s serve   verify, then serve the site at http://127.0.0.1:8000 with live reload (failing
-                   pages too: the site shows their failing badges)
+                   pages too: the site shows their failing badges); a finished report of
+                   every block for the checkout as it is now is served without re-running
+                   (`-- --verify` runs the pages anyway)
     nox -s lint    ruff and mypy (strict) over src/, hooks/, scripts/ and tests/site/
     nox -s bench   the benchmark suite: each A against its B, medians, ratios and targets
                    (writes .docproof/bench.json; `-- --quick` for one small round)
@@ -49,12 +51,17 @@ def _verify(session: nox.Session, *, failures_ok: bool = False) -> None:
     # Run every page's code blocks; docproof writes .docproof/report.json. pytest exits 1
     # when a block fails; with `failures_ok` the session goes on (the report holds them).
     roots = [root for root in PAGE_ROOTS if Path(root).is_dir()]
-    session.run("pytest", *roots, success_codes=[0, 1] if failures_ok else [0])
+    # Pages on two workers, as the tests session runs them (each page stays on one worker).
+    session.run("pytest", "-n", "2", *roots, success_codes=[0, 1] if failures_ok else [0])
     if failures_ok:
-        summary = json.loads(REPORT.read_text(encoding="utf-8"))["summary"]
-        if summary["fail"]:
-            session.warn(f"{summary['fail']} page blocks fail; the site shows their failing "
-                         "badges (the report is .docproof/report.json)")
+        _warn_failures(session)
+
+
+def _warn_failures(session: nox.Session) -> None:
+    summary = json.loads(REPORT.read_text(encoding="utf-8"))["summary"]
+    if summary["fail"]:
+        session.warn(f"{summary['fail']} page blocks fail; the site shows their failing "
+                     "badges (the report is .docproof/report.json)")
 
 
 @nox.session(python=PYTHON)
@@ -86,11 +93,26 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def serve(session: nox.Session) -> None:
     """Verify the pages, then serve the site with live reload at http://127.0.0.1:8000; pages
-    that fail are served too, with their failing badges."""
+    that fail are served too, with their failing badges. When .docproof/report.json is a
+    finished run of every block for exactly the checkout's current content, it is served as
+    it is (`-- --verify` runs the pages anyway)."""
     _require_jq(session)
     _install(session)
-    _verify(session, failures_ok=True)
+    fresh = _report_freshness(session) if "--verify" not in session.posargs else "--verify"
+    if fresh == "fresh":
+        session.log(f"serving {REPORT}: it verified every block of this checkout as it is now "
+                    "(nox -s serve -- --verify runs the pages again)")
+        _warn_failures(session)
+    else:
+        session.log(f"running every page first ({fresh})")
+        _verify(session, failures_ok=True)
     session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", "--livereload", env=SITE_ENV)
+
+
+def _report_freshness(session: nox.Session) -> str:
+    # "fresh", or "stale: why" (docproof.freshness, run in the session's environment).
+    said = session.run("python", "-m", "docproof.freshness", str(REPORT), silent=True)
+    return str(said or "stale: not checked").strip()
 
 
 @nox.session(python=PYTHON)

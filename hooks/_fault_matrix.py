@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,18 @@ def define_macros(env: Any) -> None:
 
 
 def load(path: Path) -> dict[str, Any]:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise FaultMatrixError(f"{path}: {error}; refresh it with `nox -s explore`") from None
+    # A copy: callers get their own dict, the cached result stays as read.
+    return dict(_read(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    # Read once per version of the file: several macros on several pages cite it per build,
+    # and `mkdocs serve` rebuilds read it again only when `nox -s explore` rewrote it.
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:

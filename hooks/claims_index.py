@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from _layout import CLAIMS_PAGE, repo_root
+from _pages import parsed_page
 from _report import STATUS_WORDS, Report, load_report
 from _sensitivity import Sensitivity, drift_sentence, load_sensitivity
 from docproof.authoring import (
@@ -33,7 +34,6 @@ from docproof.authoring import (
     claim_problems,
     configured_lock,
     index_claims,
-    parse_page,
 )
 from docproof.errors import PageError
 
@@ -55,7 +55,7 @@ class _Claim:
 # Validate claims across all pages and add the generated index page.
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     try:
-        pages = [parse_page(f.content_string, Path(f.src_uri))
+        pages = [parsed_page(f.content_string, f.src_uri)
                  for f in sorted(files.documentation_pages(), key=lambda f: f.src_uri)]
         claims = _declared(pages, load_sensitivity(config))
         _attach_checks(claims, pages)

@@ -7,14 +7,12 @@ fence so admonitions, tabs and lists keep their structure. Macros belong in pros
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from docproof.authoring import find_blocks
+from _pages import fences
 
 
 # After the status hook (100), before mkdocs-macros (0).
@@ -25,7 +23,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     start, end = _block_delimiters(macros.config)
     lines = markdown.splitlines()
-    for fence in reversed(find_blocks(markdown, Path(page.file.src_uri))):
+    for fence in reversed(fences(markdown, page.file.src_uri)):
         indent = " " * fence.indent
         lines.insert(fence.end_line, f"{indent}{start} endraw {end}")
         lines.insert(fence.line - 1, f"{indent}{start} raw {end}")

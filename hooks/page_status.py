@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -23,9 +22,10 @@ from mkdocs.structure.pages import Page
 from _check_panels import find_panels, fold
 from _copy_text import console_commands, copy_attribute
 from _layout import CLAIMS_PAGE
+from _pages import parsed_page
 from _report import Report, load_report
 from _sensitivity import drift_sentence, load_sensitivity
-from docproof.authoring import Block, Claim, parse_page
+from docproof.authoring import Block, Claim
 from docproof.errors import PageError
 
 # Fences that are pictures, not code; the report has nothing to say about them.
@@ -40,7 +40,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     source = page.file.content_string
     offset = _front_matter_lines(source, markdown, src)
     try:
-        parsed = parse_page(source, Path(src))
+        parsed = parsed_page(source, src)
     except PageError as error:
         raise PluginError(str(error)) from error
     report = load_report(config)

@@ -2,7 +2,7 @@
 medians, their ratio and its target, and the whole run is written to .docproof/bench.json.
 
     python scripts/bench.py [--runs N] [--quick] [--only KEY[,KEY...]] [--output FILE]
-                            [--floor SCRIPT]
+                            [--floor SCRIPT] [--list]
 
 KEY is a benchmark's number or name (see --list). --quick: one round and small pages, to
 see that everything runs. Exit status 1 when a benchmark fails to measure or misses its
@@ -313,6 +313,10 @@ class Benchmark:
     name: str
     run: Callable[[Settings], list[Outcome]]
     target: float | None = None  # the headline target, for the failure entry
+    # Rounds unless --runs says otherwise. A benchmark whose every run takes a minute or more
+    # (the whole serial page run, an exploration) takes 2: A B then B A still cancels a
+    # drift in the machine's load, and its ratio varies little from round to round.
+    rounds: int = 3
 
 
 BENCHMARKS = (
@@ -323,8 +327,8 @@ BENCHMARKS = (
     Benchmark("4", "write-cycle", write_cycle),
     Benchmark("5", "site-build", site_build, 1.5),
     Benchmark("6", "scaling", scaling, 1.5),
-    Benchmark("7", "exploration", exploration),
-    Benchmark("8", "page-run-floor", page_run_floor, 2.0),
+    Benchmark("7", "exploration", exploration, rounds=2),
+    Benchmark("8", "page-run-floor", page_run_floor, 2.0, rounds=2),
 )
 
 
@@ -338,6 +342,13 @@ def selected(only: str | None) -> list[Benchmark]:
         raise SystemExit(f"--only: unknown benchmark {', '.join(unknown)} "
                          f"(known: {', '.join(b.name for b in BENCHMARKS)} or 1-8)")
     return [b for b in BENCHMARKS if b.key in keys or b.name in keys]
+
+
+def rounds_of(benchmark: Benchmark, runs: int | None, quick: bool) -> int:
+    """The rounds `benchmark` runs: one with --quick, else --runs, else its own default."""
+    if quick:
+        return 1
+    return benchmark.rounds if runs is None else runs
 
 
 def run_one(benchmark: Benchmark, settings: Settings) -> list[Outcome]:
@@ -361,7 +372,9 @@ def _commit() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="rounds per benchmark (default 3)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="rounds per benchmark (default 3; 2 for the page run against "
+                             "the floor and for exploration, whose rounds take minutes)")
     parser.add_argument("--quick", action="store_true", help="one round, small pages")
     parser.add_argument("--only", help="comma-separated benchmark numbers or names")
     parser.add_argument("--output", type=Path, default=OUTPUT)
@@ -373,7 +386,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for b in BENCHMARKS:
             print(f"{b.key}  {b.name}")
         return 0
-    runs = 1 if args.quick else args.runs
     chosen = selected(args.only)
     started = datetime.now(UTC)
     load = os.getloadavg()[0]
@@ -382,7 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="docproof-bench-"))
     try:
         for benchmark in chosen:
-            settings = Settings(runs, args.quick, scratch / benchmark.name, args.floor.resolve())
+            settings = Settings(rounds_of(benchmark, args.runs, args.quick), args.quick,
+                                scratch / benchmark.name, args.floor.resolve())
             outcomes += run_one(benchmark, settings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -37,26 +37,68 @@ def python_conditions(
 
 @contextmanager
 def _environment(env: Mapping[str, str], cwd: Path, restore: bool) -> Iterator[None]:
-    saved_env, saved_cwd = _become(env), Path.cwd()
+    saved_env = dict(os.environ) if restore else None
+    _become(env)
+    saved_cwd = Path.cwd()
     os.chdir(cwd)
     try:
         yield
     finally:
         os.chdir(saved_cwd)
-        if restore:
+        if saved_env is not None:
             _become(saved_env)
 
 
-def _become(target: Mapping[str, str]) -> dict[str, str]:
+class _EncodedEnvironment:
+    """The last environment asked for, also encoded as ``os.environ`` stores it (bytes to
+    bytes on POSIX), so that comparing it with the process's is done in C, not by decoding
+    every variable of the process as ``dict(os.environ)`` would."""
+
+    def __init__(self) -> None:
+        self._source: dict[str, str] | None = None
+        self.encoded: dict[bytes, bytes] = {}
+        self.pairs: list[tuple[str, str, bytes, bytes]] = []
+
+    def of(self, target: Mapping[str, str]) -> _EncodedEnvironment:
+        if self._source != target:
+            encode_key = getattr(os.environ, "encodekey")  # noqa: B009 - not in the stubs
+            encode_value = getattr(os.environ, "encodevalue")  # noqa: B009
+            self.pairs = [(k, v, encode_key(k), encode_value(v)) for k, v in target.items()]
+            self.encoded = {key: value for _, _, key, value in self.pairs}
+            self._source = dict(target)
+        return self
+
+
+_ENCODED = _EncodedEnvironment()
+
+
+def _become(target: Mapping[str, str]) -> None:
     """Make ``os.environ`` equal ``target``, setting only the variables that differ (each
-    set or unset rewrites libc's environment); return what it was."""
+    set or unset rewrites libc's environment). A page's own process usually holds the page's
+    environment already, from its previous block, but for what pytest sets per phase
+    (PYTEST_CURRENT_TEST): one comparison in C finds that out."""
+    stored = getattr(os.environ, "_data", None)
+    if not isinstance(stored, dict):  # not CPython's os.environ: compare decoded
+        _become_decoded(target)
+        return
+    wanted = _ENCODED.of(target)
+    if stored == wanted.encoded:
+        return
+    decode_key = getattr(os.environ, "decodekey")  # noqa: B009 - not in the stubs
+    for key in [key for key in stored if key not in wanted.encoded]:
+        del os.environ[decode_key(key)]
+    for key, value, encoded_key, encoded_value in wanted.pairs:
+        if stored.get(encoded_key) != encoded_value:
+            os.environ[key] = value
+
+
+def _become_decoded(target: Mapping[str, str]) -> None:
     before = dict(os.environ)
     for key in before.keys() - target.keys():
         del os.environ[key]
     for key, value in target.items():
         if before.get(key) != value:
             os.environ[key] = value
-    return before
 
 
 def _refuse(what: object) -> NetworkBlocked:

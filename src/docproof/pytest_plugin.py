@@ -14,6 +14,7 @@ from docproof import pytest_hookspecs
 from docproof.authoring.lock import SETTING as LOCK_SETTING
 from docproof.claims_lock import accept_claims
 from docproof.errors import PageError
+from docproof.freshness import checkout_tree
 from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage, plugin_args
 from docproof.pytest_page_stream import PageStream
 from docproof.pytest_python import PythonBlocks
@@ -95,7 +96,10 @@ def pytest_configure(config: pytest.Config) -> None:
             state.updated.extend(accept_claims(state))
         except (ValueError, PageError) as error:
             raise pytest.UsageError(str(error)) from None
-    config.pluginmanager.register(Reporter(config.stash[STATE_KEY]), "docproof-reporter")
+    if not state.inner:
+        # A page's own session streams its outcomes outward (PageStream); the session that
+        # started it records them and writes the report.
+        config.pluginmanager.register(Reporter(state), "docproof-reporter")
     config.pluginmanager.register(PythonBlocks(_page_run), "docproof-python-blocks")
 
 
@@ -150,6 +154,7 @@ class Reporter:
     def __init__(self, state: SessionState) -> None:
         self.state = state
         self.summary: str | None = None
+        self.checkout: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -185,6 +190,9 @@ class Reporter:
         if not self._writes(session.config):
             return
         self.state.unfinished = "the run did not finish (killed, or still running)"
+        # The checkout as this run finds it: a later run may reuse the report while the
+        # content is unchanged (docproof.freshness); edits made during the run make it stale.
+        self.checkout = checkout_tree(session.config.rootpath)
         self._write(session)
         signal.signal(signal.SIGTERM, _interrupt)
 
@@ -208,6 +216,7 @@ class Reporter:
             self.state.records.values(),
             self.state.declared().values(),
             {**extra, "network_isolation": self.state.isolation(),
+             "every_block": self.state.covers_every_block(), "checkout": self.checkout,
              **provenance(session.config.rootpath)},
         )
         write_report(self.state.report_path, report)

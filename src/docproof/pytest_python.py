@@ -97,8 +97,10 @@ class PythonBlocks:
 
 
 def _adopt(run: PageRun, names: Mapping[str, Any]) -> None:
-    # A block's globals, without the hand-back function itself, become the page's names.
-    run.adopt_namespace({key: value for key, value in names.items() if key != HAND_BACK})
+    # A block's globals, without the hand-back function itself, become the page's names
+    # (adopting copies them; the copy then drops the hand-back, leaving the block's own).
+    run.adopt_namespace(names)
+    run.namespace.pop(HAND_BACK, None)
 
 
 def _hand_back_from_frame(run: PageRun, block: Block, error: BaseException) -> None:

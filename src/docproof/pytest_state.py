@@ -75,6 +75,24 @@ class SessionState:
             raise found
         return found
 
+    def covers_every_block(self) -> bool:
+        """Whether the records hold every block of every scanned page (a page that cannot be
+        read: its failure), i.e. the run verified everything there is."""
+        recorded: dict[str, set[int]] = {}
+        for record in self.records.values():
+            recorded.setdefault(record.file, set()).add(record.line)
+        for path in self.pages():
+            try:
+                page = self.read_page(path)
+            except PageError as error:
+                if error.path.as_posix() not in recorded:
+                    return False
+                continue
+            if page.blocks and not {b.line for b in page.blocks} <= recorded.get(
+                    page.path.as_posix(), set()):
+                return False
+        return True
+
     def claim_index(self) -> ClaimIndex:
         """Every claim declared on the scanned pages (in path order), duplicates found."""
         if self._claims is None:

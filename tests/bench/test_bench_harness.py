@@ -112,3 +112,18 @@ def test_per_block_leaves_out_the_first_and_last_blocks(suite: ModuleType) -> No
     assert suite.per_block([5.0, 0.01, 0.03, 2.0]) == pytest.approx(0.02)
     with pytest.raises(suite.BenchError, match="at least 3"):
         suite.per_block([5.0, 2.0])
+
+
+def test_the_minute_long_benchmarks_take_two_rounds_unless_told(suite: ModuleType) -> None:
+    by_name = {b.name: b for b in suite.BENCHMARKS}
+    long, short = by_name["page-run-floor"], by_name["python-blocks"]
+    assert [suite.rounds_of(b, None, quick=False) for b in (long, short)] == [2, 3]
+    assert [suite.rounds_of(b, 5, quick=False) for b in (long, short)] == [5, 5]
+    assert [suite.rounds_of(b, 5, quick=True) for b in (long, short)] == [1, 1]
+
+
+def test_only_selects_benchmarks_by_number_or_name(suite: ModuleType) -> None:
+    chosen = suite.selected("1,site-build")
+    assert [b.name for b in chosen] == ["python-blocks", "site-build"]
+    with pytest.raises(SystemExit, match="unknown benchmark nine"):
+        suite.selected("nine")

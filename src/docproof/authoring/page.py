@@ -29,6 +29,9 @@ _MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][\w-]*[^>]*\smarkdown(?:\s*=\s*[\"']?\
 # Lines that are HTML (a tag, or an element on one line such as <summary>..</summary>).
 _TAG_LINE = re.compile(r"^\s*</?[A-Za-z].*>\s*$")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
+# CommonMark's block structure only: fences and HTML blocks are block tokens, so the inline
+# pass (half of the parse) is skipped. Parsing keeps no state in the instance between calls.
+_BLOCK_PARSER = MarkdownIt("commonmark").disable("inline")
 
 
 class HiddenFenceError(ValueError):
@@ -111,7 +114,7 @@ def _markdown_blocks(
     shown: Path, lines: list[str], visible: list[str]
 ) -> tuple[list[Block], set[int]]:
     # Fences Markdown sees in ``visible`` (``lines`` with what is not read blanked out).
-    tokens = MarkdownIt("commonmark").parse("\n".join(visible) + "\n")
+    tokens = _BLOCK_PARSER.parse("\n".join(visible) + "\n")
     covered: set[int] = set()
     blocks: list[Block] = []
     for token in tokens:
