@@ -162,6 +162,11 @@ _CATALOGUE = (
     Drift("nff-retried",
           "a non-fast-forward rejection is retried with back-off like any other failure",
           api=_api(nff_terminal=False)),
+    Drift("remote-rejected-terminal",
+          "the push daemon takes a `[remote rejected]` refusal (a branch protection rule's) "
+          "for a non-fast-forward: it logs an error and gives up on those commits after one "
+          "attempt instead of retrying them with back-off",
+          api=_api(any_rejection_is_nff=True)),
     Drift("git-below-2-40",
           "the pod's git predates 2.40, so reconcile cannot replay and every divergence "
           "escapes to a conflict branch",

@@ -56,6 +56,13 @@ def _nff_retries(world: World) -> int:
                if e.data["reason"] == "non-fast-forward")
 
 
+def _protected_branch_refusal(world: World) -> tuple[object, bool]:
+    # How the daemon classified the `[remote rejected]` refusal, and whether it retried.
+    status = world.daemon_status()
+    assert status is not None and isinstance(status["lastError"], dict)
+    return status["lastError"]["reason"], bool(world.trace.of_kind("push-daemon.retry"))
+
+
 def _fate_one_second_after_a_write(root: Path) -> str:
     world = World.create(root)
     written = world.write()
@@ -93,6 +100,8 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
     "reconcile-skips-conflict-push": (lambda r: _fates(_scenario("diverged-conflict")(r)),
                                       {"conflict-branch"}, {"pod-only"}),
     "nff-retried": (lambda r: _nff_retries(_scenario("stranded-on-pod")(r)) > 0, False, True),
+    "remote-rejected-terminal": (lambda r: _protected_branch_refusal(
+        _scenario("protected-branch")(r)), ("unknown", True), ("non-fast-forward", False)),
     "git-below-2-40": (lambda r: "rebased" in _reconcile_outcomes(
         _scenario("non-fast-forward")(r)), True, False),
     "secret-mount-frozen": (_secret_refreshed_after_rotation, True, False),
