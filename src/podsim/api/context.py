@@ -44,6 +44,7 @@ class ApiSettings:
     durations: Durations = DEFAULT_DURATIONS  # virtual time of each step (podsim.durations)
     # Drift switches (podsim.drifts); the defaults are production's behaviour.
     conflict_branch_push: bool = True  # the escape hatch pushes its conflict branch once
+    ahead_push: bool = True  # reconcile pushes a branch that is only ahead of origin
     nff_terminal: bool = True  # a non-fast-forward ends the batch without retrying
     # classifyPushFailure takes any refusal, a `[remote rejected]` too, for a
     # non-fast-forward (production: only a plain `[rejected]` with NFF words)
