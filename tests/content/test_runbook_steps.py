@@ -23,8 +23,8 @@ FIX_STEPS = {
     "unpushed-protection-lifted": FixStep(
         UNPUSHED,
         "```{.python}\nworld.origin.protect_branch(False)\n```\n",
-        "unpushed.resolved",
-        'assert set(world.fates().values()) == {"origin"}',
+        "unpushed.fix-waits-for-next-retry",  # its copy of the world waits for the retry
+        'assert set(later.fates().values()) == {"origin"}',
     ),
     "wont-boot-deploy-key-rotated": FixStep(
         WONT_BOOT,
