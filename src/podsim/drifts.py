@@ -59,7 +59,9 @@ class Drift:
     """One named departure from the modelled production and how it is applied."""
 
     name: str
-    description: str  # what the world does differently, as the site shows it
+    # What the world does differently, as the site shows it: plain text, since it goes into
+    # a claim chip's title attribute, where Markdown (a backtick, a bracket) breaks the chip.
+    description: str
     deploy: Callable[[Path], None] | None = None  # patches a deploy/ copy in place
     api: Callable[[ApiSettings], ApiSettings] | None = None
     cluster: Callable[[ClusterSettings], ClusterSettings] | None = None
@@ -174,9 +176,9 @@ _CATALOGUE = (
           "until the next write starts a new batch",
           api=_api(max_attempts=GIVE_UP_AFTER_ATTEMPTS)),
     Drift("remote-rejected-terminal",
-          "the push daemon takes a `[remote rejected]` refusal (a branch protection rule's) "
-          "for a non-fast-forward: it logs an error and gives up on those commits after one "
-          "attempt instead of retrying them with back-off",
+          "the push daemon takes a push refused as remote rejected (by a branch protection "
+          "rule or a hook) for a non-fast-forward: it logs an error and gives up on those "
+          "commits after one attempt instead of retrying them with back-off",
           api=_api(any_rejection_is_nff=True)),
     Drift("git-below-2-40",
           "the pod's git predates 2.40, so reconcile cannot replay and every divergence "
