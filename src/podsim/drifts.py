@@ -38,6 +38,8 @@ ENTRYPOINT = Path("docker") / "entrypoint.sh"
 FROZEN_SECRET_S = 365 * 86_400.0
 # A node-monitor grace period far past any page's wait for a failed node's replacement.
 LONG_NODE_MONITOR_GRACE_S = 600.0
+# A maxRetries a service might plausibly configure; production's is unbounded.
+GIVE_UP_AFTER_ATTEMPTS = 5
 # A pluginTimeout longer than ssh's whole wait on a black-holed connection (127 s).
 LONG_PLUGIN_TIMEOUT_S = 600.0
 
@@ -57,7 +59,9 @@ class Drift:
     """One named departure from the modelled production and how it is applied."""
 
     name: str
-    description: str  # what the world does differently, as the site shows it
+    # What the world does differently, as the site shows it: plain text, since it goes into
+    # a claim chip's title attribute, where Markdown (a backtick, a bracket) breaks the chip.
+    description: str
     deploy: Callable[[Path], None] | None = None  # patches a deploy/ copy in place
     api: Callable[[ApiSettings], ApiSettings] | None = None
     cluster: Callable[[ClusterSettings], ClusterSettings] | None = None
@@ -159,9 +163,23 @@ _CATALOGUE = (
           "reconcile's escape hatch parks divergent commits on a conflict branch but never "
           "pushes it",
           api=_api(conflict_branch_push=False)),
+    Drift("reconcile-skips-ahead-push",
+          "reconcile finds the pod only ahead of origin and reports pushed-ahead, but never "
+          "pushes: the commits wait for the push daemon's next attempt",
+          api=_api(ahead_push=False)),
     Drift("nff-retried",
           "a non-fast-forward rejection is retried with back-off like any other failure",
           api=_api(nff_terminal=False)),
+    Drift("push-gives-up-after-five-attempts",
+          "the push daemon gives up on a batch after five failed attempts (gitsheets' "
+          "maxRetries set to 5) instead of retrying it forever: its commits wait on the pod "
+          "until the next write starts a new batch",
+          api=_api(max_attempts=GIVE_UP_AFTER_ATTEMPTS)),
+    Drift("remote-rejected-terminal",
+          "the push daemon takes a push refused as remote rejected (by a branch protection "
+          "rule or a hook) for a non-fast-forward: it logs an error and gives up on those "
+          "commits after one attempt instead of retrying them with back-off",
+          api=_api(any_rejection_is_nff=True)),
     Drift("git-below-2-40",
           "the pod's git predates 2.40, so reconcile cannot replay and every divergence "
           "escapes to a conflict branch",

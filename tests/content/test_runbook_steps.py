@@ -24,8 +24,8 @@ FIX_STEPS = {
         UNPUSHED,
         "```{.console}\n$ gh api -X DELETE "
         "repos/CodeForPhilly/codeforphilly-data/branches/published/protection\n```\n",
-        "unpushed.resolved",
-        'assert set(world.fates().values()) == {"origin"}',
+        "unpushed.fix-waits-for-next-retry",  # its copy of the world waits for the retry
+        'assert set(later.fates().values()) == {"origin"}',
     ),
     "wont-boot-deploy-key-rotated": FixStep(
         WONT_BOOT,

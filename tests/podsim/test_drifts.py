@@ -56,6 +56,34 @@ def _nff_retries(world: World) -> int:
                if e.data["reason"] == "non-fast-forward")
 
 
+def _attempts_before_fix_and_fates_after(root: Path) -> tuple[int, set[str]]:
+    # Two writes refused by a protection rule for two hours, then the rule is lifted and an
+    # hour passes: how many pushes were tried while refused, and where the writes end up.
+    world = run_scenario("protected-branch", root).world
+    attempts = len(world.trace.of_kind("push-daemon.attempt"))
+    world.origin.protect_branch(False)
+    world.advance(3600)
+    return attempts, _fates(world)
+
+
+def _fates_after_hot_reload_once_origin_is_back(root: Path) -> set[str]:
+    # Writes made while origin was unreachable; origin is back, the daemon still sleeps.
+    world = World.create(root)
+    world.origin.set_network(False)
+    world.write()
+    world.advance(600)
+    world.origin.set_network(True)
+    world.hot_reload()
+    return _fates(world)
+
+
+def _protected_branch_refusal(world: World) -> tuple[object, bool]:
+    # How the daemon classified the `[remote rejected]` refusal, and whether it retried.
+    status = world.daemon_status()
+    assert status is not None and isinstance(status["lastError"], dict)
+    return status["lastError"]["reason"], bool(world.trace.of_kind("push-daemon.retry"))
+
+
 def _fate_one_second_after_a_write(root: Path) -> str:
     world = World.create(root)
     written = world.write()
@@ -92,7 +120,13 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
     "retry-every-second": (_longest_retry_wait(60), 32.0, 1.0),
     "reconcile-skips-conflict-push": (lambda r: _fates(_scenario("diverged-conflict")(r)),
                                       {"conflict-branch"}, {"pod-only"}),
+    "reconcile-skips-ahead-push": (_fates_after_hot_reload_once_origin_is_back,
+                                   {"origin"}, {"pod-only"}),
     "nff-retried": (lambda r: _nff_retries(_scenario("stranded-on-pod")(r)) > 0, False, True),
+    "push-gives-up-after-five-attempts": (_attempts_before_fix_and_fates_after,
+                                          (13, {"origin"}), (10, {"pod-only"})),
+    "remote-rejected-terminal": (lambda r: _protected_branch_refusal(
+        _scenario("protected-branch")(r)), ("unknown", True), ("non-fast-forward", False)),
     "git-below-2-40": (lambda r: "rebased" in _reconcile_outcomes(
         _scenario("non-fast-forward")(r)), True, False),
     "secret-mount-frozen": (_secret_refreshed_after_rotation, True, False),
@@ -118,6 +152,13 @@ OBSERVED: dict[str, tuple[Callable[[Path], Any], Any, Any]] = {
 
 def test_every_drift_of_the_catalogue_has_a_behaviour_test() -> None:
     assert set(OBSERVED) == set(drifts.DRIFTS)
+
+
+def test_every_description_is_plain_text() -> None:
+    # The site puts it in a title attribute of a Markdown attribute list (the claim chip).
+    marked = {d.name: d.description for d in drifts.DRIFTS.values()
+              if set(d.description) & set("`[]<>")}
+    assert not marked
 
 
 @pytest.mark.parametrize("name", list(OBSERVED))

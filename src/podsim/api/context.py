@@ -44,7 +44,11 @@ class ApiSettings:
     durations: Durations = DEFAULT_DURATIONS  # virtual time of each step (podsim.durations)
     # Drift switches (podsim.drifts); the defaults are production's behaviour.
     conflict_branch_push: bool = True  # the escape hatch pushes its conflict branch once
+    ahead_push: bool = True  # reconcile pushes a branch that is only ahead of origin
     nff_terminal: bool = True  # a non-fast-forward ends the batch without retrying
+    # classifyPushFailure takes any refusal, a `[remote rejected]` too, for a
+    # non-fast-forward (production: only a plain `[rejected]` with NFF words)
+    any_rejection_is_nff: bool = False
     plugin_timeout_s: float = PLUGIN_TIMEOUT_S  # Fastify's pluginTimeout over each plugin
 
     def to_data(self) -> dict[str, Any]:

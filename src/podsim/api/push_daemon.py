@@ -34,10 +34,14 @@ TIMER_KINDS = (BACKLOG, BACKLOG_FETCHED, PUSH_DONE, RETRY, STOP_TIMEOUT)
 
 _REJECTED = re.compile(r"!\s*\[rejected\]")
 _NFF_WORDS = re.compile(r"(non-fast-forward|fetch first)", re.IGNORECASE)
+_ANY_REJECTED = re.compile(r"!\s*\[(remote )?rejected\]")
 
 
-def classify(stderr: str) -> str:
-    """gitsheets' classifyPushFailure: only a plain `[rejected]` NFF is non-fast-forward."""
+def classify(stderr: str, any_rejection_is_nff: bool = False) -> str:
+    """gitsheets' classifyPushFailure: only a plain `[rejected]` NFF is non-fast-forward.
+    `any_rejection_is_nff` models the drift that takes every refusal for one."""
+    if any_rejection_is_nff and _ANY_REJECTED.search(stderr):
+        return NFF
     return NFF if _REJECTED.search(stderr) and _NFF_WORDS.search(stderr) else UNKNOWN
 
 
@@ -189,7 +193,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
         _end_batch(ctx)
         return
     message = f"Command failed: git push {remote} {branch}\n{result.stderr}"
-    reason = classify(result.stderr)
+    reason = classify(result.stderr, ctx.settings.any_rejection_is_nff)
     ctx.record("origin.reject", reason, stderr=result.stderr.strip())
     d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": attempt,
                        "reason": reason}
@@ -235,7 +239,7 @@ def _check_startup_backlog(ctx: ProcessContext) -> None:
     fetched = ctx.git("fetch", remote, branch, check=False)
     if fetched.returncode != 0:
         message = f"Command failed: git fetch {remote} {branch}\n{fetched.stderr}"
-        reason = classify(fetched.stderr)
+        reason = classify(fetched.stderr, ctx.settings.any_rejection_is_nff)
         d["last_error"] = {"message": message, "at": iso(ctx.utc()), "attempt": 0,
                            "reason": reason}
         emit(ctx, "error", commit=None, err=message, attempt=0, reason=reason)

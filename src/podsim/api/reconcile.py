@@ -118,8 +118,9 @@ def reconcile(
         ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
         ctx.log("info", "data-repo ahead of remote — pushing", branch=branch, ahead=ahead,
                 **{"from": remote_tip, "to": old})
-        _push_logged(tally, branch, old, "data-repo push succeeded",
-                     "data-repo push failed during reconcile; push-daemon will retry")
+        if ctx.settings.ahead_push:  # off only under a drift (podsim.drifts)
+            _push_logged(tally, branch, old, "data-repo push succeeded",
+                         "data-repo push failed during reconcile; push-daemon will retry")
         return _done(ctx, tally, ReconcileResult("pushed-ahead", old, old, ahead=ahead))
     ahead = int(_git(tally, "rev-list", "--count", f"{tracking}..HEAD"))
     behind = int(_git(tally, "rev-list", "--count", f"HEAD..{tracking}"))
