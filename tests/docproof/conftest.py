@@ -124,6 +124,8 @@ def _prepare(root: Path, args: tuple[str, ...]) -> tuple[list[str], dict[str, st
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the whole-sample runs the collected tests read, in the background."""
+    if session.config.option.collectonly:
+        return
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())
               if name in WHOLE_SAMPLE_RUNS}
     runs = _whole_sample_runs(session.config)
@@ -131,9 +133,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         runs[name].start()
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for run in session.config.stash.get(_SHARED, {}).values():
-        run.join()  # another worker may be waiting for it
+        # Another worker may be waiting for it; an interrupted session waits for nothing.
+        run.join(stop=exitstatus == pytest.ExitCode.INTERRUPTED)
 
 
 def _finished(config: pytest.Config, name: str) -> InnerRun:

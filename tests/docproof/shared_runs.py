@@ -38,6 +38,7 @@ class SharedRun:
     prepare: Prepare
     _lock: int | None = None
     _thread: threading.Thread | None = None
+    _process: subprocess.Popen[bytes] | None = None
     _error: list[BaseException] = field(default_factory=list)
 
     def start(self) -> None:
@@ -63,9 +64,15 @@ class SharedRun:
         try:
             command, env = self.prepare(self.root)
             with (self.root / "stdout").open("w") as out, (self.root / "stderr").open("w") as err:
-                done = subprocess.run(command, cwd=self.root, env=env, stdout=out, stderr=err,
-                                      stdin=subprocess.DEVNULL, timeout=TIMEOUT_S, check=False)
-            (self.root / _STATUS).write_text(str(done.returncode))
+                self._process = subprocess.Popen(command, cwd=self.root, env=env, stdout=out,
+                                                 stderr=err, stdin=subprocess.DEVNULL)
+                try:
+                    returncode = self._process.wait(timeout=TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+                    self._process.wait()
+                    raise
+            (self.root / _STATUS).write_text(str(returncode))
         except BaseException as exc:  # re-raised in the test that waits for the run
             self._error.append(exc)
         finally:
@@ -88,10 +95,14 @@ class SharedRun:
         output = (self.root / "stdout").read_text() + (self.root / "stderr").read_text()
         return int(status), output
 
-    def join(self) -> None:
-        """Wait for a run this process started (at the end of the session)."""
-        if self._thread is not None:
-            self._thread.join()
+    def join(self, *, stop: bool = False) -> None:
+        """Wait for a run this process started (at the end of the session); with `stop`
+        (an interrupted session), end it first."""
+        if self._thread is None:
+            return
+        if stop and self._process is not None:
+            self._process.kill()
+        self._thread.join()
 
 
 def shared_folder(factory: pytest.TempPathFactory) -> Path:
