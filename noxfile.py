@@ -72,7 +72,11 @@ def tests(session: nox.Session) -> None:
     _lint(session)
     # Unit tests, the browser test (when Chromium is present) and every page's code blocks;
     # the run writes .docproof/report.json, which the strict build then renders.
-    session.run("pytest", "-n", "2", *session.posargs)
+    # The run starts about a hundred Python processes over the same sources (workers, inner
+    # sessions, page servers, site builds, the podsim CLI): with bytecode writing turned off
+    # in the caller's environment, each would compile them again and pytest would rewrite
+    # every test module in each worker. The caches are __pycache__/ folders, ignored by git.
+    session.run("pytest", "-n", "2", *session.posargs, env={"PYTHONDONTWRITEBYTECODE": ""})
     session.run("mkdocs", "build", "--strict", env=SITE_ENV)
     # The built site in a browser; its own report goes aside so the run's report stays.
     session.run(

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,8 @@ def test_every_scenario_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_scenario_fates(name: str, tmp_path: Path) -> None:
-    result = ScenarioExport.from_result(run_scenario(name, tmp_path / "world")).to_json()
+def test_scenario_fates(scenario_export: Callable[[str], ScenarioExport], name: str) -> None:
+    result = scenario_export(name).to_json()
     fates, outcomes = EXPECTED[name]
     assert {fate: n for fate, n in result["fates"].items() if n} == fates
     assert result["reconcile_outcomes"] == outcomes

@@ -1,9 +1,11 @@
 """The registry of trace event kinds: one lane per kind, and no unknown kind gets through."""
 
+from collections.abc import Callable
+
 import pytest
 
 from podsim.scenarios import SCENARIOS
-from podsim.scenarios.export import export_scenario
+from podsim.scenarios.export import ScenarioExport
 from podsim.trace import KINDS, LANES, Trace, UnknownTraceKind
 
 
@@ -50,8 +52,10 @@ def test_the_registry_uses_exactly_the_diagram_lanes() -> None:
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_every_event_of_every_scenario_is_registered_on_its_lane(name: str) -> None:
-    for event in export_scenario(name).events:
+def test_every_event_of_every_scenario_is_registered_on_its_lane(
+    scenario_export: Callable[[str], ScenarioExport], name: str
+) -> None:
+    for event in scenario_export(name).events:
         kind = KINDS[event.kind]
         assert (event.lane, event.to) == (kind.lane, kind.to), event
 
