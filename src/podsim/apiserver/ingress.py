@@ -11,7 +11,6 @@ the error bodies are Fastify's usual shape, their wording this model's.
 import hmac
 import json
 import re
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,6 @@ class Ingress:
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET_LEN:
             raise ValueError(f"the reload secret must be at least {MIN_SECRET_LEN} characters")
-
-    def tls(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(self.cert, self.key)
-        return context
 
 
 _INGRESS = web.AppKey("ingress", Ingress)

