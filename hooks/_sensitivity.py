@@ -1,9 +1,10 @@
 """The sensitivity report `.docproof/sensitivity.json`, as the site shows it per claim.
 
 `nox -s sensitivity` runs each claim's checks under the drifts its marker names
-(`breaks-if="..."`) and records whether every check failed. The site says, per claim, "shown
-to fail when ..." with each drift's description. A missing report is not an error (the
-claim then lists its drifts as not yet run); a malformed one is, naming the file.
+(`breaks-if="..."`) and records, per drift, whether at least one of the claim's checks
+failed. The site says, per claim, "shown to fail when ..." with each drift's description.
+A missing report is not an error (the claim then lists its drifts as not yet run); a
+malformed one is, naming the file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SENSITIVITY_PATH = Path(".docproof") / "sensitivity.json"
 @dataclass(frozen=True)
 class ClaimSensitivity:
     breaks_if: tuple[str, ...]
-    shown: dict[str, bool]  # drift -> every check of the claim failed under it
+    shown: dict[str, bool]  # drift -> a check of the claim failed under it
 
 
 @dataclass(frozen=True)
