@@ -56,8 +56,6 @@ class DocproofPage(pytest.File):
                    "claims lock")
             return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
         sandboxed = state.sandboxed()
-        if sandboxed and any(b.options and b.options.executable for b in self.page.blocks):
-            state.page_server(self._session_args())  # imports while other pages are collected
         return [*failing,
                 *(_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks)]
 
@@ -119,12 +117,14 @@ class DocproofPage(pytest.File):
 
     def _start_process(self) -> PageProcess:
         state = session_state(self.config)
-        args = self._session_args()
+        # Forked at the first page's set-up: by then collection has imported what any page
+        # needs (the world's glue may import more for the pages it saw), and the server
+        # has it too.
         return PageProcess.start(
-            state.page_server(args),
+            state.page_server(),
             state.rootdir,
             self.config.invocation_params.dir,
-            args,
+            self._session_args(),
             state.claims(),
             writable=[self.path.resolve()] if state.update else [],
         )
