@@ -26,6 +26,7 @@ import pytest
 from docproof import PageWorld, Sandbox
 from docproof.authoring import WHERE, Page, read_page
 from docproof.errors import PageError
+from docproof.pytest_page_stream import page_stream
 from podsim import drifts
 from podsim.apiserver import kubectl_binary
 from podsim.apiserver.client import write_kubeconfig
@@ -57,9 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """Nothing under test may read or write the real home, ~/.kube or global git config.
 
     Pages run kubectl: if this run has pages and kubectl cannot run here, stop before the
-    first one, in one line (once, in the controller under xdist).
+    first one, in one line (once, in the controller under xdist; not again in each page's
+    own session).
     """
-    if _runs_pages(config) and not hasattr(config, "workerinput"):
+    once = not hasattr(config, "workerinput") and page_stream(config) is None
+    if once and _runs_pages(config):
         try:
             _kubectl()
         except KubectlUnusable as unusable:

@@ -68,6 +68,15 @@ class PageStream:
         self._out.close()
 
 
+def page_stream(config: pytest.Config) -> PageStream | None:
+    """The stream of the page's own session ``config`` is, or None in any other session.
+
+    A world provider may skip in such a session what the session that started it has done
+    for the whole run already (e.g. checking that the run's tools work)."""
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PageStream)),
+                None)
+
+
 def _line(properties: list[tuple[str, object]]) -> int | None:
     fields = dict(properties).get(PROPERTY)
     return int(json.loads(str(fields))["line"]) if fields else None
