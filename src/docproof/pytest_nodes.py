@@ -55,9 +55,9 @@ class DocproofPage(pytest.File):
             why = (f"not run: {first.path}:{first.line}: the page's claims differ from the "
                    "claims lock")
             return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
-        sandboxed = state.sandboxed()
-        return [*failing,
-                *(_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks)]
+        sandboxed, claims = state.sandboxed(), state.claims()
+        blocks = self.page.blocks
+        return [*failing, *(_item_for(self, block, claims, sandboxed) for block in blocks)]
 
     def _claim_problems(self) -> list[PageError]:
         try:
