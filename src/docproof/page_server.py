@@ -26,6 +26,7 @@ write end, the log); the reply is the keeper's pidfd.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import importlib
 import json
@@ -81,6 +82,7 @@ def _become_server(parent: int, server_fd: int) -> None:
         os.dup2(devnull, fd)
     _close_fds_except(server_fd)  # 0, 1 and 2 stay: /dev/null
     sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
+    faulthandler.disable()  # it wrote to a descriptor of the session's, closed above
     for signum in signal.valid_signals():
         with contextlib.suppress(OSError, ValueError):
             if callable(signal.getsignal(signum)) and signum != signal.SIGINT:
