@@ -59,6 +59,9 @@ _PRISTINE_WARNINGS = list(warnings.filters)
 def fork_server(server: socket.socket) -> int:
     """Fork the page server off this process, serving on ``server``; its pid."""
     parent = os.getpid()
+    # Everything so far leaves the collector's care: its passes would otherwise write to
+    # every object, copying this process's whole memory for the fork (and for this process).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         code = 70
