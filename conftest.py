@@ -108,9 +108,9 @@ def pytest_docproof_figures() -> dict[str, str]:
 
 @pytest.hookimpl
 def pytest_docproof_check_page(page: Page) -> None:
-    # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
     if any(symptom.observed for symptom in page.symptoms):
         _api_server()  # imported now: the page server, forked after collection, has it then
+    # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
     for claim in page.claims:
         for name in claim.breaks_if:
             if name not in drifts.DRIFTS:
