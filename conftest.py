@@ -19,22 +19,26 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from docproof import PageWorld, Sandbox
 from docproof.authoring import WHERE, Page, read_page
 from docproof.errors import PageError
+from docproof.pytest_page_stream import page_stream
 from podsim import drifts
 from podsim.apiserver import kubectl_binary
 from podsim.apiserver.client import write_kubeconfig
 from podsim.apiserver.github.client import gh_binary, gh_environment
-from podsim.apiserver.server import ApiServer
 from podsim.origin import ORIGIN_URL
 from podsim.scenarios import SCENARIOS, UnknownScenario
 from podsim.scenarios.export import model_figures
 from podsim.scenarios.runner import create_world
 from podsim.world import World
+
+if TYPE_CHECKING:
+    from podsim.apiserver import ApiServer
 
 REPO = Path(__file__).resolve().parent
 KUBECONFIG = ".kube/cfp-sandbox-cluster-kubeconfig.yaml"  # the helper script's default
@@ -54,9 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """Nothing under test may read or write the real home, ~/.kube or global git config.
 
     Pages run kubectl: if this run has pages and kubectl cannot run here, stop before the
-    first one, in one line (once, in the controller under xdist).
+    first one, in one line (once, in the controller under xdist; not again in each page's
+    own session).
     """
-    if _runs_pages(config) and not hasattr(config, "workerinput"):
+    once = not hasattr(config, "workerinput") and page_stream(config) is None
+    if once and _runs_pages(config):
         try:
             _kubectl()
         except KubectlUnusable as unusable:
@@ -102,6 +108,8 @@ def pytest_docproof_figures() -> dict[str, str]:
 
 @pytest.hookimpl
 def pytest_docproof_check_page(page: Page) -> None:
+    if any(symptom.observed for symptom in page.symptoms):
+        _api_server()  # imported now: the page server, forked after collection, has it then
     # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
     for claim in page.claims:
         for name in claim.breaks_if:
@@ -199,7 +207,7 @@ def _verify_symptoms(page: Path, name: str, world: World, kubectl: Path, sandbox
     commands = {"logs": ["logs", f"deploy/{manifest.deployment}"], "pods": ["get", "pods"]}
     kubeconfig = sandbox.root / "symptoms" / "kubeconfig.yaml"
     seen: dict[str, str] = {}
-    with ApiServer(world.root) as server:
+    with _api_server()(world.root) as server:
         write_kubeconfig(kubeconfig, server.url)
         for where in sorted({s.where for s in observed}):
             done = subprocess.run([str(kubectl), "--kubeconfig", str(kubeconfig), "-n",
@@ -215,6 +223,14 @@ def _verify_symptoms(page: Path, name: str, world: World, kubectl: Path, sandbox
                 f"world {name!r} never show it, so the symptom "
                 "table would send operators to the wrong runbook"
             )
+
+
+def _api_server() -> "type[ApiServer]":
+    """The in-process API endpoint, imported on first use (aiohttp takes a third of a second
+    to import, and only runbooks with symptoms to verify need it here)."""
+    from podsim.apiserver import ApiServer
+
+    return ApiServer
 
 
 class KubectlUnusable(RuntimeError):

@@ -16,9 +16,10 @@ which calls ``build_jail`` and then ``run_and_reap``:
   process 1 of a PID namespace exits the kernel kills every other process in it, so nothing
   a page started outlives the page.
 
-Python 3.11 has no ``os.unshare``: ``unshare`` and ``prctl`` go through ctypes. Run as a
-script (``python -I -S jail.py --probe``) it says, by its exit status, whether this machine
-lets us build the sandbox (root, or CAP_SYS_ADMIN).
+Python 3.11 has no ``os.unshare``: ``unshare`` and ``prctl`` go through ctypes. ``probe``
+says whether this machine lets us build the sandbox (root, or CAP_SYS_ADMIN); docproof runs
+it in a fork of the session (``page_process.sandbox_available``), and as a script
+(``python -I -S jail.py --probe``) it answers by its exit status.
 """
 
 from __future__ import annotations

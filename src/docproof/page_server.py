@@ -1,8 +1,10 @@
 """The page server: one long-lived process per pytest session that forks each page's sandbox.
 
 Starting a fresh interpreter per page costs an interpreter, pytest, its plugins and the
-world's imports (about half a second a page). The server imports all of that once, then
-for each page request forks:
+world's imports (about half a second a page). The server is a fork of the session itself,
+made when the first page with runnable blocks is collected, so it holds all of that
+already (and a fresh interpreter importing it all again is not paid even once). For each
+page request it forks:
 
 - a keeper, which enters fresh network, mount and PID namespaces and forks process 1 of
   the new PID namespace; it reports process 1's death by a signal on the page's stream;
@@ -11,8 +13,11 @@ for each page request forks:
 
 The page's session runs ``pytest.main`` in that forked process: the pages never run in
 the server, so nothing a page changes (builtins, module attributes, env) reaches the next
-one. Each fork is told to die with its parent, so killing a keeper (``PageProcess.kill``,
-through its pidfd) kills its page's namespace, and the server's end ends every page.
+one. What the server inherits from the session that is that session's own (its open
+files, signal handlers, log handlers, warning filters, import path) is put back as the
+interpreter had it before pytest started. Each fork is told to die with its parent, so
+killing a keeper (``PageProcess.kill``, through its pidfd) kills its page's namespace, and
+the session's end ends the server and every page.
 
 Requests arrive on a unix socket: a JSON object and two file descriptors (the stream's
 write end, the log); the reply is the keeper's pidfd.
@@ -21,19 +26,23 @@ write end, the log); the reply is the keeper's pidfd.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import importlib
 import json
+import logging
 import os
 import selectors
 import signal
 import socket
 import sys
 import tempfile
+import threading
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docproof import jail
 
@@ -41,21 +50,59 @@ REQUEST_MAX = 1 << 20
 STREAM_FD = 3  # where the page's session finds its stream
 
 
-def warm(args: list[str]) -> None:
-    """Import what every page's session imports: pytest, its plugins, the conftests'
-    imports. A ``pytest --version --version`` with a page's arguments loads all of that
-    (through pytest's assertion rewriting, as a page's session would) and stops before
-    configuring anything; the conftest modules themselves are imported afresh by each
-    page's session."""
-    for name in [name for name in sys.modules if name.partition(".")[0] == "docproof"]:
-        del sys.modules[name]  # imported by this server unrewritten; pytest imports them
-    saved_path = list(sys.path)
-    import pytest
+# The interpreter's state before pytest changed it (this module is imported with docproof's
+# pytest plugin, before any conftest or test module), for the server to start from.
+_PRISTINE_PATH = list(sys.path)
+_PRISTINE_WARNINGS = list(warnings.filters)
 
-    with contextlib.suppress(BaseException):  # the page's session reports it, if it matters
-        pytest.main(["--version", "--version", *args])
-        import pdb  # noqa: F401 - pytest's debugging plugin imports it as it configures
-    sys.path[:] = saved_path
+
+def fork_server(server: socket.socket) -> int:
+    """Fork the page server off this process, serving on ``server``; its pid."""
+    parent = os.getpid()
+    # Everything so far leaves the collector's care: its passes would otherwise write to
+    # every object, copying this process's whole memory for the fork (and for this process).
+    gc.freeze()
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            _become_server(parent, server.fileno())
+            serve(server)
+            code = 0
+        finally:  # never back into the session's own code
+            os._exit(code)
+    return pid
+
+
+def _become_server(parent: int, server_fd: int) -> None:
+    """Shed what the forked session was doing: its terminal, files, handlers, state."""
+    os.setsid()  # a Ctrl-C in the terminal is the session's to handle
+    jail.die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)  # the session is already gone
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    _close_fds_except(server_fd)  # 0, 1 and 2 stay: /dev/null
+    sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__
+    faulthandler.disable()  # it wrote to a descriptor of the session's, closed above
+    for signum in signal.valid_signals():
+        with contextlib.suppress(OSError, ValueError):
+            if callable(signal.getsignal(signum)) and signum != signal.SIGINT:
+                signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.excepthook, sys.unraisablehook = sys.__excepthook__, sys.__unraisablehook__
+    sys.breakpointhook, threading.excepthook = sys.__breakpointhook__, threading.__excepthook__
+    # pytest's assertion rewriting: each page's session installs its own.
+    sys.meta_path[:] = [finder for finder in sys.meta_path
+                        if type(finder).__module__ != "_pytest.assertion.rewrite"]
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    warnings.resetwarnings()  # empties the filters, telling warnings' C side they changed
+    cast(list[Any], warnings.filters).extend(_PRISTINE_WARNINGS)
+    sys.path[:] = _PRISTINE_PATH
+    gc.freeze()  # what the session built stays shared between the forks, not copied
 
 
 def serve(server: socket.socket) -> None:
@@ -131,8 +178,9 @@ def _keep(request: dict[str, Any], stream_fd: int, log_fd: int) -> int:
 
 
 def _close_fds_except(*keep: int) -> None:
+    """Close every descriptor from 3 up but ``keep``."""
     low = 3
-    for fd in sorted(keep):
+    for fd in sorted(fd for fd in keep if fd >= low):  # closerange(3, 0) would close all
         os.closerange(low, fd)
         low = fd + 1
     os.closerange(low, os.sysconf("SC_OPEN_MAX"))
@@ -192,17 +240,3 @@ def _session(request: dict[str, Any], stream_fd: int, log_fd: int) -> Callable[[
         return code
 
     return run
-
-
-def main(argv: list[str]) -> int:
-    """``python -m docproof.page_server SOCKET_FD PAGE_SESSION_ARGS...``."""
-    server = socket.socket(fileno=int(argv[0]))
-    jail.die_with_parent()
-    warm(argv[1:])
-    gc.freeze()  # what the warm-up built stays shared between the forks, not copied
-    serve(server)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -55,11 +55,9 @@ class DocproofPage(pytest.File):
             why = (f"not run: {first.path}:{first.line}: the page's claims differ from the "
                    "claims lock")
             return [*failing, *(_not_run(self, block, why) for block in self.page.blocks)]
-        sandboxed = state.sandboxed()
-        if sandboxed and any(b.options and b.options.executable for b in self.page.blocks):
-            state.page_server(self._session_args())  # imports while other pages are collected
-        return [*failing,
-                *(_item_for(self, block, state.claims(), sandboxed) for block in self.page.blocks)]
+        sandboxed, claims = state.sandboxed(), state.claims()
+        blocks = self.page.blocks
+        return [*failing, *(_item_for(self, block, claims, sandboxed) for block in blocks)]
 
     def _claim_problems(self) -> list[PageError]:
         try:
@@ -106,8 +104,14 @@ class DocproofPage(pytest.File):
         """The arguments of this page's own pytest session."""
         state = session_state(self.config)
         # No benchmark plugin: blocks take no fixtures, and it runs git 8 times as it starts.
+        # No output capture and no log capture: what they would gather per block goes into
+        # the page session's reports, which stream only outcomes and failure texts outward;
+        # a block's own output reaches the page's log as it did (pytest-markdown-docs turns
+        # capture off while a block runs).
         args = [str(self.path.resolve()), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                "-p", "no:benchmark"]
+                "-p", "no:benchmark", "--capture=no"]
+        if not _mentions_logging(self.config.inipath):
+            args += ["-p", "no:logging"]
         args += ["--rootdir", str(state.rootdir)]
         if self.config.inipath is not None:
             args += ["-c", str(self.config.inipath)]
@@ -119,12 +123,14 @@ class DocproofPage(pytest.File):
 
     def _start_process(self) -> PageProcess:
         state = session_state(self.config)
-        args = self._session_args()
+        # Forked at the first page's set-up: by then collection has imported what any page
+        # needs (the world's glue may import more for the pages it saw), and the server
+        # has it too.
         return PageProcess.start(
-            state.page_server(args),
+            state.page_server(),
             state.rootdir,
             self.config.invocation_params.dir,
-            args,
+            self._session_args(),
             state.claims(),
             writable=[self.path.resolve()] if state.update else [],
         )
@@ -148,6 +154,14 @@ class DocproofPage(pytest.File):
         if self.run is None:
             raise RuntimeError(f"{self.page.path}: page was not set up")
         return self.run
+
+
+def _mentions_logging(inipath: Path | None) -> bool:
+    """Whether the ini file may set a ``log_*`` option (the page's session then keeps the
+    logging plugin: with ``--strict-config`` an option of a plugin turned off is an error).
+    pytest has no public way to ask which options a file sets, so any mention counts."""
+    return inipath is not None and "log_" in inipath.read_text(encoding="utf-8",
+                                                              errors="replace")
 
 
 def plugin_args(args: Sequence[str]) -> tuple[str, ...]:

@@ -28,14 +28,22 @@ class PageStream:
         self.claims = claims
         self._out: IO[str] = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
         self._phases: dict[str, list[pytest.TestReport]] = {}
+        self._lines: dict[str, int] = {}  # nodeid -> the block's fence line
 
     def _emit(self, **event: Any) -> None:
         self._out.write(json.dumps(event) + "\n")
         self._out.flush()
 
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        # Each block's line, read once rather than at each of its events.
+        for item in items:
+            line = _line(item.user_properties)
+            if line is not None:
+                self._lines[item.nodeid] = line
+
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
-        line = _line(item.user_properties)
+        line = self._lines.get(item.nodeid)
         if line is not None:
             self._emit(event="start", line=line)
         return (yield)
@@ -45,7 +53,7 @@ class PageStream:
         if report.when != "teardown":
             return
         phases = self._phases.pop(report.nodeid)
-        line = _line(report.user_properties)
+        line = self._lines.get(report.nodeid)
         if line is None:
             return
         worst = max(phases, key=lambda phase: _RANK[phase.outcome])
@@ -66,6 +74,15 @@ class PageStream:
 
     def pytest_unconfigure(self) -> None:
         self._out.close()
+
+
+def page_stream(config: pytest.Config) -> PageStream | None:
+    """The stream of the page's own session ``config`` is, or None in any other session.
+
+    A world provider may skip in such a session what the session that started it has done
+    for the whole run already (e.g. checking that the run's tools work)."""
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PageStream)),
+                None)
 
 
 def _line(properties: list[tuple[str, object]]) -> int | None:

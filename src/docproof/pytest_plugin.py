@@ -16,7 +16,7 @@ from docproof.claims_lock import accept_claims
 from docproof.errors import PageError
 from docproof.freshness import checkout_tree
 from docproof.pytest_nodes import PROPERTY, TOOLS, UPDATED, DocproofPage, plugin_args
-from docproof.pytest_page_stream import PageStream
+from docproof.pytest_page_stream import page_stream
 from docproof.pytest_python import PythonBlocks
 from docproof.pytest_state import STATE_KEY, SessionState, session_state
 from docproof.report import BlockRecord, build_report, provenance, write_report
@@ -74,8 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     rootdir = config.rootpath.resolve()
     report = config.getoption("docproof_report") or rootdir / ".docproof" / "report.json"
     invoked = config.invocation_params.dir
-    stream = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PageStream)),
-                  None)
+    stream = page_stream(config)
     explicit = [(invoked / arg.split("::")[0]).resolve() for arg in config.args]
     config.stash[STATE_KEY] = SessionState(
         rootdir=rootdir,

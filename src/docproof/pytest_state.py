@@ -159,11 +159,10 @@ class SessionState:
             self._sandboxed = sandbox_available()
         return self._sandboxed
 
-    def page_server(self, warm_args: list[str]) -> PageServer:
-        """The server that forks this session's page sandboxes, started on first use
-        (``warm_args``: the first page session's arguments, to import what they load)."""
+    def page_server(self) -> PageServer:
+        """The server that forks this session's page sandboxes, started on first use."""
         if self._server is None:
-            self._server = PageServer(warm_args)
+            self._server = PageServer()
         return self._server
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, InnerRun, fences, run_inner
+from conftest import SAMPLES, InnerRun, fences, inner_command, inner_run, run_inner
 from test_docproof_samples import failure_text
 
 REPO = SAMPLES.parents[1]
@@ -172,3 +172,18 @@ def test_without_namespaces_pages_run_in_process_and_say_so(tmp_path: Path) -> N
         assert run.statuses(sample) == [(line, "pass") for line in fences(sample)], run.output
     assert "pages ran in this process, without a sandbox of their own" in run.output
     assert not run.report["summary"]["network_isolation"].startswith("page sandbox")
+
+
+def test_a_page_keeps_log_capture_when_the_ini_configures_it(tmp_path: Path) -> None:
+    """A page's own session drops pytest's log capture (nothing of it reaches the report),
+    but not when the ini sets a log option: under --strict-config that would fail the page."""
+    command, env = inner_command(tmp_path, ["passing.md"])
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider -p no:benchmark --strict-config\n"
+        "filterwarnings = error\nlog_level = INFO\n"
+    )
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=100, check=False)
+    run = inner_run(tmp_path, done.returncode, done.stdout + done.stderr)
+    assert run.statuses("passing.md") == [(line, "pass") for line in fences("passing.md")], (
+        run.output)

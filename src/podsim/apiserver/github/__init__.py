@@ -7,6 +7,18 @@ deleted here decides which ssh key origin accepts, and removing the protection l
 pod's next push through. Errors and unknown routes answer in GitHub's JSON error shape.
 """
 
-from podsim.apiserver.github.app import GitHubSite, build_github_app
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from podsim.apiserver.github.app import GitHubSite, build_github_app
 
 __all__ = ["GitHubSite", "build_github_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # The site (aiohttp) is imported when first asked for: finding gh does not need it.
+    if name in __all__:
+        from podsim.apiserver.github import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
