@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from podsim import gitrefs
 from podsim.deploy_keys import DeployKey, DeployKeys, key_identity
 from podsim.errors import GitError, WorldError
 from podsim.fast_import import commit_files, run
@@ -223,10 +224,17 @@ class Origin:
     # -- reading -------------------------------------------------------------------
 
     def tip(self, branch: str = BRANCH) -> str:
+        """The commit `branch` names (from the ref files; git answers when they cannot)."""
+        known = gitrefs.resolve(self.git_dir, f"refs/heads/{branch}")
+        if known is not None:
+            return known
         return self._git("rev-parse", "--verify", f"refs/heads/{branch}^{{commit}}").strip()
 
     def branches(self) -> dict[str, str]:
         """Every branch on origin: short name -> commit sha."""
+        known = gitrefs.branches(self.git_dir)
+        if known is not None:
+            return {name.removeprefix("refs/heads/"): sha for name, sha in known.items()}
         out = self._git("for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads/")
         return dict(line.split(" ", 1) for line in out.splitlines())
 
