@@ -80,8 +80,8 @@ def test_clients_count_when_a_bash_session_runs_them(tmp_path: Path) -> None:
     # bash runs jq twice (once through a `sh -c`); Python runs it once: that one is no
     # operator's. --decode-pids=pidns as for the page run, whose pages have PID namespaces.
     script = ("import subprocess; subprocess.run(['jq', '.'], input=b'{}', check=True); "
-              "subprocess.run(['bash', '-c', "
-              "'echo {} | jq . >/dev/null; sh -c \"echo {} | jq . >/dev/null\"; true'], check=True)")
+              "subprocess.run(['bash', '-c', 'echo {} | jq . >/dev/null; "
+              "sh -c \"echo {} | jq . >/dev/null\"; true'], check=True)")
     subprocess.run(["strace", "-f", "-qq", "--decode-pids=pidns", "-e", "signal=none",
                     "-e", "trace=execve,clone,clone3,vfork,fork", "-o", str(log),
                     sys.executable, "-c", script], check=True, capture_output=True)
