@@ -36,7 +36,8 @@ its worlds in a private tmpfs /tmp (on a disk, git's fsyncs would dominate both)
 
 The clients are counted from an `strace -f -e trace=execve,clone,clone3,vfork,fork` log
 of the same run (`--clients-from-strace LOG`): each process that runs one of them counts
-once when its nearest ancestor among the shells and the runner is a page's `bash` session.
+once when its nearest ancestor other than `sh` or `git` is a page's `bash` session (so the
+`kubectl exec` that an operator's `git fetch pod` runs through its `ext::` transport counts).
 The simulator's own calls (the ssh shim's `ssh-keygen -y`, the runner's `openssl` making
 the ingress certificate) are overhead and not counted.
 
@@ -103,8 +104,9 @@ _CLONE = re.compile(r"^(\d+)\s+(?:<\.\.\. )?(?:clone3?|vfork|fork)\b.*= (\d+)"
 _EXEC = re.compile(r'^(\d+)\s+execve\("([^"]+)"')
 _EXEC_DONE = re.compile(r"^(\d+)\s+(?:<\.\.\. execve resumed>.*|execve\(.*)= 0$")
 # Processes between a client and whoever ran it that decide nothing (a wrapper script, git's
-# `sh -c`): the walk up the tree passes them.
-_PASS_THROUGH = {"sh", "env", "timeout", "xargs"}
+# `sh -c`, a `git fetch pod` whose `ext::` transport runs `kubectl exec`): the walk up the
+# tree passes them.
+_PASS_THROUGH = {"sh", "env", "timeout", "xargs", "git"}
 
 
 def clients_from_strace(log: Path) -> Clients:
@@ -143,7 +145,7 @@ def _run_by_bash(pid: str, parent: dict[str, str], program: dict[str, str]) -> b
 
 
 # The clients the pages at fe74971 run from their shell sessions (--clients-from-strace).
-PAGE_CLIENTS = Clients()
+PAGE_CLIENTS = Clients(kubectl=162, gh=4, jq=10, curl=3, ssh_keygen=1)
 
 
 def workload_from_trace(log: Path) -> Workload:
