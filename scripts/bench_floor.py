@@ -12,11 +12,14 @@ against it measures what the simulator and the runner add, not the clients' own 
 nothing were added around the git work and the clients.
 
 How the counts were derived: the serial page run was traced with a `git` wrapper first on
-PATH (the venv's bin directory, which the page sandbox keeps on PATH) that exports
-`GIT_TRACE2=<log>` and execs the real git, so every git process and its children log their
-argv and their parent process. `--from-trace LOG` recounts them from such a log (the
-defaults below are the counts of the pages at fe74971, traced with the simulator of
-i17-forks; its speed-ups change none of this work):
+PATH (the bin directory of the interpreter that runs pytest, which the page sandbox keeps
+on PATH) that exports `GIT_TRACE2` and execs the real git, so every git process and its
+children log their argv and their parent process. Inside a page's sandbox /tmp is private
+and the rest of the file system read-only, so the trace goes to a Unix socket outside /tmp
+(`GIT_TRACE2=af_unix:stream:<path>`, a listener appending each connection to the log).
+`--from-trace LOG` recounts them from such a log (the defaults below are the counts of the
+pages at fe74971, traced with the simulator of i17-forks; its speed-ups change none of this
+work):
 
 - a git process whose parent is git (a transport helper, `pack-objects`, `index-pack`, a
   connectivity `rev-list`, housekeeping) is part of the top-level command that forked it;
@@ -34,10 +37,12 @@ i17-forks; its speed-ups change none of this work):
 The repositories live on a tmpfs when the machine has /dev/shm, as the page sandbox keeps
 its worlds in a private tmpfs /tmp (on a disk, git's fsyncs would dominate both).
 
-The clients are counted from an `strace -f -e trace=execve,clone,clone3,vfork,fork` log
-of the same run (`--clients-from-strace LOG`): each process that runs one of them counts
-once when its nearest ancestor other than `sh` or `git` is a page's `bash` session (so the
-`kubectl exec` that an operator's `git fetch pod` runs through its `ext::` transport counts).
+The clients are counted from an `strace -f --decode-pids=pidns -e signal=none
+-e trace=execve,clone,clone3,vfork,fork` log of the same pages (`--clients-from-strace
+LOG`; the pages run in PID namespaces, hence the pid decoding): each process that runs one
+of them counts once when its nearest ancestor other than `sh` or `git` is a page's `bash`
+session (so the `kubectl exec` that an operator's `git fetch pod` runs through its `ext::`
+transport counts).
 The simulator's own calls (the ssh shim's `ssh-keygen -y`, the runner's `openssl` making
 the ingress certificate) are overhead and not counted.
 
