@@ -109,10 +109,7 @@ class Origin:
             git_env(world_dir / "origin-home"),
         )
         skip_housekeeping(git_dir / "config")
-        hook = git_dir / "hooks" / "pre-receive"
-        hook.parent.mkdir()
-        hook.write_text(_PRE_RECEIVE_HOOK)
-        hook.chmod(0o755)
+        (git_dir / "hooks").mkdir()  # the pre-receive hook goes here while a rule is on
         (world_dir / "faults").mkdir(exist_ok=True)
         origin = cls(world_dir)
         origin._commit(when, seed_files(rng), "Import seed data", IMPORTER, parent=None)
@@ -168,10 +165,12 @@ class Origin:
 
     def protect_branch(self, on: bool) -> None:
         self._set_flag(PROTECTED_BRANCH, on)
+        self._sync_hook()
 
     def restrict_branch_creation(self, on: bool) -> None:
         """Refuse pushes that create a branch (a ruleset); updates of published still pass."""
         self._set_flag(BRANCH_CREATION_RESTRICTED, on)
+        self._sync_hook()
 
     def interrupt_next_clone(self, on: bool) -> None:
         """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
@@ -283,6 +282,18 @@ class Origin:
     ) -> str:
         commit_files(self.git_dir, self._env, BRANCH, when, files, message, author, parent, root)
         return self.tip()
+
+    def _sync_hook(self) -> None:
+        """The pre-receive hook is there exactly while one of its rules is on: with none on
+        it would accept every push, and git would start it (a shell) for each one anyway."""
+        hook = self.git_dir / "hooks" / "pre-receive"
+        if any((self.faults_dir / rule).exists()
+               for rule in (PROTECTED_BRANCH, BRANCH_CREATION_RESTRICTED)):
+            hook.parent.mkdir(exist_ok=True)
+            hook.write_text(_PRE_RECEIVE_HOOK)
+            hook.chmod(0o755)
+        else:
+            hook.unlink(missing_ok=True)
 
     def _set_flag(self, name: str, on: bool) -> None:
         flag = self.faults_dir / name
