@@ -2,8 +2,10 @@
 pod's volume, or nowhere.
 
 Writes are found by their `Write-Id` trailer, never by commit hash: reconcile's rebase
-rewrites hashes but keeps messages. Each question is one `git log` over the branches it
-names (no library that forks `git version` on import and a `cat-file` helper per branch).
+rewrites hashes but keeps messages. Branches are read from the ref files (podsim.gitrefs),
+and the write ids a commit reaches are asked of git (`git log`) once per commit id and
+process: a commit id names its whole history, so the answer never changes. Fates are read
+after nearly every step of a page or an exploration, and the tips rarely move in between.
 """
 
 import re
@@ -11,6 +13,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from podsim import gitrefs
 from podsim.api.store import WRITE_ID_TRAILER
 from podsim.errors import GitError
 from podsim.gitenv import git_env
@@ -32,6 +35,37 @@ def write_ids(gitdir: Path, env: dict[str, str], refs: str = "refs/heads/") -> s
     return set(_TRAILER.findall(done.stdout))
 
 
+# commit id -> the write ids on it and on every commit before it
+_REACHES: dict[str, frozenset[str]] = {}
+
+
+def write_ids_of(gitdir: Path, tip: str, env: dict[str, str]) -> frozenset[str]:
+    """The write ids of `tip` and its ancestors in the repository `gitdir` (git is asked
+    once per commit id in this process)."""
+    found = _REACHES.get(tip)
+    if found is None:
+        argv = ["git", "--git-dir", str(gitdir), "log", "--format=%B", tip, "--"]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise GitError(f"{' '.join(argv)!r} exited {done.returncode}: "
+                           f"{done.stderr.strip()}")
+        found = _REACHES[tip] = frozenset(_TRAILER.findall(done.stdout))
+    return found
+
+
+def reached(gitdir: Path, env: dict[str, str], refs: str = "refs/heads/") -> set[str]:
+    """Write ids on commits reachable from `refs` (one branch, or all under a prefix
+    `.../`); a branch that does not exist holds none."""
+    heads = gitrefs.branches(gitdir, refs if refs.endswith("/") else "refs/heads/")
+    if heads is None:
+        return write_ids(gitdir, env, refs)  # files of an unexpected shape: ask git
+    tips = {sha for name, sha in heads.items() if refs.endswith("/") or name == refs}
+    found: set[str] = set()
+    for tip in sorted(tips):
+        found |= write_ids_of(gitdir, tip, env)
+    return found
+
+
 def live_pods(state: WorldState) -> list[Pod]:
     """Pods whose volume an operator could still reach: on a Ready node, not failed."""
     ready = {n.name for n in state.nodes if n.ready}
@@ -45,14 +79,14 @@ def classify(
     pod's data repository lives in the world directory)."""
     env = git_env(root / "inspector-home")
     origin = root / "origin.git"
-    on_origin = write_ids(origin, env, "refs/heads/published")
-    on_conflicts = write_ids(origin, env, "refs/heads/conflicts/")
+    on_origin = reached(origin, env, "refs/heads/published")
+    on_conflicts = reached(origin, env, "refs/heads/conflicts/")
     in_pods: set[str] = set()
     for pod in live_pods(state):
         gitdir = data_dir(pod)
         # A clone killed mid-way has objects/ but no branches: nothing to find there.
         if (gitdir / "objects").is_dir():
-            in_pods |= write_ids(gitdir, env)
+            in_pods |= reached(gitdir, env)
     return fates_of_writes(state, on_origin, on_conflicts, in_pods)
 
 

@@ -184,8 +184,10 @@ class Kubelet:
     def _run_entrypoint(self, pod: Pod, ctx: ContainerContext) -> tuple[int, list[str]]:
         script = self.rt.deploy_dir / "docker" / "entrypoint.sh"
         result = subprocess.run(
-            # `true` stands in for the CMD the script execs at its end
-            [*entrypoint_shell(), str(script), "true"],
+            # No CMD: the script's closing `exec "$@"` then replaces nothing and the script
+            # ends with status 0 where the image would exec node; the process model takes
+            # over from there (a stand-in command would only cost a process per start).
+            [*entrypoint_shell(), str(script)],
             env=ctx.env,
             cwd=self.rt.root,
             capture_output=True,

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from podsim import gitrefs
 from podsim.deploy_keys import DeployKey, DeployKeys, key_identity
 from podsim.errors import GitError, WorldError
 from podsim.fast_import import commit_files, run
@@ -108,10 +109,7 @@ class Origin:
             git_env(world_dir / "origin-home"),
         )
         skip_housekeeping(git_dir / "config")
-        hook = git_dir / "hooks" / "pre-receive"
-        hook.parent.mkdir()
-        hook.write_text(_PRE_RECEIVE_HOOK)
-        hook.chmod(0o755)
+        (git_dir / "hooks").mkdir()  # the pre-receive hook goes here while a rule is on
         (world_dir / "faults").mkdir(exist_ok=True)
         origin = cls(world_dir)
         origin._commit(when, seed_files(rng), "Import seed data", IMPORTER, parent=None)
@@ -167,10 +165,12 @@ class Origin:
 
     def protect_branch(self, on: bool) -> None:
         self._set_flag(PROTECTED_BRANCH, on)
+        self._sync_hook()
 
     def restrict_branch_creation(self, on: bool) -> None:
         """Refuse pushes that create a branch (a ruleset); updates of published still pass."""
         self._set_flag(BRANCH_CREATION_RESTRICTED, on)
+        self._sync_hook()
 
     def interrupt_next_clone(self, on: bool) -> None:
         """Arm (or disarm) a SIGKILL of the next `git clone`; firing disarms it."""
@@ -223,10 +223,17 @@ class Origin:
     # -- reading -------------------------------------------------------------------
 
     def tip(self, branch: str = BRANCH) -> str:
+        """The commit `branch` names (from the ref files; git answers when they cannot)."""
+        known = gitrefs.resolve(self.git_dir, f"refs/heads/{branch}")
+        if known is not None:
+            return known
         return self._git("rev-parse", "--verify", f"refs/heads/{branch}^{{commit}}").strip()
 
     def branches(self) -> dict[str, str]:
         """Every branch on origin: short name -> commit sha."""
+        known = gitrefs.branches(self.git_dir)
+        if known is not None:
+            return {name.removeprefix("refs/heads/"): sha for name, sha in known.items()}
         out = self._git("for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads/")
         return dict(line.split(" ", 1) for line in out.splitlines())
 
@@ -275,6 +282,18 @@ class Origin:
     ) -> str:
         commit_files(self.git_dir, self._env, BRANCH, when, files, message, author, parent, root)
         return self.tip()
+
+    def _sync_hook(self) -> None:
+        """The pre-receive hook is there exactly while one of its rules is on: with none on
+        it would accept every push, and git would start it (a shell) for each one anyway."""
+        hook = self.git_dir / "hooks" / "pre-receive"
+        if any((self.faults_dir / rule).exists()
+               for rule in (PROTECTED_BRANCH, BRANCH_CREATION_RESTRICTED)):
+            hook.parent.mkdir(exist_ok=True)
+            hook.write_text(_PRE_RECEIVE_HOOK)
+            hook.chmod(0o755)
+        else:
+            hook.unlink(missing_ok=True)
 
     def _set_flag(self, name: str, on: bool) -> None:
         flag = self.faults_dir / name

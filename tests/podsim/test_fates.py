@@ -50,3 +50,27 @@ def test_a_missing_branch_holds_no_writes(origin: Origin) -> None:
 def test_a_broken_repository_is_a_git_error(tmp_path: Path) -> None:
     with pytest.raises(GitError, match="not a git repository"):
         write_ids(tmp_path, git_env(tmp_path / "home"))
+
+
+def test_write_ids_are_asked_of_git_once_per_tip(origin: Origin,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from podsim import fates
+
+    env = git_env(origin.world_dir / "home")
+    logs: list[list[str]] = []
+    real = fates.subprocess.run
+
+    def counted(argv: list[str], **kwargs: object) -> object:
+        if "log" in argv:
+            logs.append(argv)
+        return real(argv, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(fates.subprocess, "run", counted)
+    first = _commit(origin, "published", "w-0101", origin.tip())
+    assert fates.reached(origin.git_dir, env, "refs/heads/published") == {"w-0101"}
+    assert fates.reached(origin.git_dir, env, "refs/heads/published") == {"w-0101"}
+    assert len(logs) == 1  # the tip did not move: git is not asked again
+    _commit(origin, "published", "w-0102", first)
+    assert fates.reached(origin.git_dir, env, "refs/heads/published") == {"w-0101", "w-0102"}
+    assert len(logs) == 2
+    assert fates.reached(origin.git_dir, env, "refs/heads/conflicts/") == set()

@@ -142,6 +142,17 @@ def test_protected_branch_is_declined_by_the_hook(tmp_path: Path, origin: Origin
     assert push(tmp_path, origin, laptop).returncode == 0
 
 
+def test_the_hook_is_there_only_while_a_rule_is_on(origin: Origin) -> None:
+    hook = origin.git_dir / "hooks" / "pre-receive"
+    assert not hook.exists()  # no rule: git starts no hook for each push
+    origin.protect_branch(on=True)
+    origin.restrict_branch_creation(on=True)
+    origin.protect_branch(on=False)
+    assert hook.is_file()  # the ruleset still needs it
+    origin.restrict_branch_creation(on=False)
+    assert not hook.exists()
+
+
 def test_another_writer_makes_a_plain_push_fetch_first(tmp_path: Path, origin: Origin,
                                                        laptop: Path) -> None:
     seed_tip = origin.tip()

@@ -1,10 +1,13 @@
 """The plain-git floor: its work counted from a real GIT_TRACE2 log, and done with real git."""
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_floor.py"
 
@@ -39,12 +42,16 @@ def test_a_traced_run_is_counted_by_kind_and_reach(tmp_path: Path) -> None:
     tree = git("rev-parse", "published^{tree}", cwd=pod)
     commit = git("commit-tree", tree, "-p", "published", "-m", "w", cwd=pod)
     git("update-ref", "refs/heads/published", commit, cwd=pod)
+    # a request write: one fast-import into the pod's repository, not into an origin.git
+    git("fast-import", "--quiet", cwd=pod,
+        stdin="commit refs/heads/published\ncommitter A <a@x> 0 +0000\ndata 1\nw\n"
+              f"from {commit}\nM 100644 inline b.toml\ndata 2\nb\n\n")
     git("push", "-q", "origin", "published", cwd=pod)
     git("push", "-q", "file:///nonexistent.git", "published", cwd=pod, check=False)
     git("fetch", "-q", "origin", cwd=pod)
     work = floor.workload_from_trace(trace)
     assert (work.seeds, work.origin_commits, work.bare_clones, work.work_clones) == (1, 0, 1, 0)
-    assert (work.commits, work.pushes, work.fetches) == (1, 2, 1)
+    assert (work.commits, work.pushes, work.fetches) == (2, 2, 1)
     # file:// starts upload-pack/receive-pack from git itself, not from the ssh shim's sh:
     # so nothing counts as reaching origin here, and no command came from a page's bash.
     assert (work.pushes_reaching_origin, work.fetches_reaching_origin) == (0, 0)
@@ -63,3 +70,28 @@ def test_the_floor_does_its_work_with_real_git(tmp_path: Path) -> None:
     log = subprocess.run(["git", "--git-dir", str(origin), "log", "--format=%s", "published"],
                          capture_output=True, text=True, check=True).stdout.split("\n")
     assert log[0] == "write 0"  # the pushed write reached origin
+
+
+@pytest.mark.skipif(shutil.which("strace") is None or shutil.which("jq") is None,
+                    reason="needs strace and jq to trace a real run")
+def test_clients_count_when_a_bash_session_runs_them(tmp_path: Path) -> None:
+    floor = _floor()
+    log = tmp_path / "strace.txt"
+    # bash runs jq twice (once through a `sh -c`); Python runs it once: that one is no
+    # operator's. --decode-pids=pidns as for the page run, whose pages have PID namespaces.
+    script = ("import subprocess; subprocess.run(['jq', '.'], input=b'{}', check=True); "
+              "subprocess.run(['bash', '-c', 'echo {} | jq . >/dev/null; "
+              "sh -c \"echo {} | jq . >/dev/null\"; true'], check=True)")
+    subprocess.run(["strace", "-f", "-qq", "--decode-pids=pidns", "-e", "signal=none",
+                    "-e", "trace=execve,clone,clone3,vfork,fork", "-o", str(log),
+                    sys.executable, "-c", script], check=True, capture_output=True)
+    clients = floor.clients_from_strace(log)
+    assert (clients.jq, clients.kubectl, clients.ssh_keygen) == (2, 0, 0)
+
+
+@pytest.mark.skipif(shutil.which("jq") is None or shutil.which("ssh-keygen") is None,
+                    reason="needs jq and ssh-keygen")
+def test_the_floor_runs_each_client_as_often_as_the_pages(tmp_path: Path) -> None:
+    floor = _floor()
+    assert floor.run_clients(floor.Clients(jq=3, ssh_keygen=1), tmp_path) == 4
+    assert (tmp_path / "key-0.pub").is_file()  # the key the page's ssh-keygen makes

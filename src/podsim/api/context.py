@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from podsim import gitrefs
 from podsim.api.backoff import DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, Backoff
 from podsim.durations import (
     DEFAULT_DURATIONS,
@@ -135,6 +136,19 @@ class ProcessContext:
                 result.returncode, result.args, result.stdout, result.stderr
             )
         return result
+
+    def rev_parse(self, name: str) -> str:
+        """`git rev-parse <name>` of a ref name: read from the ref files when they can say,
+        else git's own answer (CalledProcessError when git cannot resolve it)."""
+        known = gitrefs.resolve(self.gitdir, name)
+        return known if known is not None else self.git("rev-parse", name).stdout.strip()
+
+    def ref(self, name: str) -> str:
+        """`git rev-parse --verify --quiet <name>`: its commit, or "" when there is none."""
+        known = gitrefs.resolve(self.gitdir, name)
+        if known is not None:
+            return known
+        return self.git("rev-parse", "--verify", "--quiet", name, check=False).stdout.strip()
 
     def log(self, level: str, msg: str, **fields: Any) -> None:
         """Write one pino-style JSON log line to the container's log."""

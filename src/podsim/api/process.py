@@ -159,7 +159,7 @@ class ApiProcess:
             return {"status": 400, "body": {"error": "no branch given or configured"}}
         step_s = ctx.settings.durations.git_step_s
         if commit_hash is not None:
-            head = ctx.git("rev-parse", "HEAD").stdout.strip()
+            head = ctx.rev_parse("HEAD")
             known = ctx.git("merge-base", "--is-ancestor", commit_hash, head, check=False)
             if known.returncode == 0:
                 ctx.log("info", "hot-reload short-circuit: commit already in local HEAD",
@@ -227,13 +227,25 @@ class ApiProcess:
 
         Upstream order: the store opens before reconcile (docs/reference/sources.md#reconcile).
         """
-        names = ctx.git("ls-tree", "-r", "--name-only", head.tree).stdout.split()
-        records = sum(1 for n in names if n.endswith(".toml") and not n.startswith(".gitsheets/"))
+        records = _record_count(ctx, head.tree)
         ctx.state["memory"] = {"commit": head.commit, "tree": head.tree, "records": records,
                                "loaded_at": ctx.now}
         ctx.log("info", "in-memory state loaded", commit=head.commit, records=records)
         ctx.record("api.load", f"{records} records from {head.commit[:7]}",
                    commit=head.commit)
+
+
+# tree id -> records in it: a tree id names its whole content, so the count never changes.
+_RECORDS: dict[str, int] = {}
+
+
+def _record_count(ctx: ProcessContext, tree: str) -> int:
+    """The records (TOML files outside .gitsheets/) in `tree`, counted once per tree id."""
+    if tree not in _RECORDS:
+        names = ctx.git("ls-tree", "-r", "--name-only", tree).stdout.split()
+        _RECORDS[tree] = sum(1 for n in names
+                             if n.endswith(".toml") and not n.startswith(".gitsheets/"))
+    return _RECORDS[tree]
 
 
 def _ms(seconds: float) -> int:

@@ -166,8 +166,7 @@ def _attempt(ctx: ProcessContext) -> None:
     took = ctx.network_s(ctx.settings.durations.push_s)
     batch["push_due"] = ctx.now + took
     # `git push` ships the branch tip as of its start; its effect lands when it finishes.
-    batch["tip"] = ctx.git("rev-parse", "--verify", "--quiet", d["branch"], check=False
-                           ).stdout.strip()
+    batch["tip"] = ctx.ref(d["branch"])
     _set_timer(ctx, PUSH_DONE, took)
     ctx.record("push-daemon.attempt", f"attempt {batch['attempt']}",
                attempt=batch["attempt"], commit=batch["commit"])
@@ -179,7 +178,7 @@ def _finish_attempt(ctx: ProcessContext) -> None:
     batch["push_due"] = None
     remote, branch = d["remote"], d["branch"]
     tip = batch["tip"]
-    now_tip = ctx.git("rev-parse", "--verify", "--quiet", branch, check=False).stdout.strip()
+    now_tip = ctx.ref(branch)
     # Usually the tip has not moved, so push exactly what production runs (and gets its
     # real output shape); if a write landed mid-push, ship only what the push started with.
     refspec = branch if not tip or tip == now_tip else f"{tip}:refs/heads/{branch}"
@@ -252,7 +251,7 @@ def _check_startup_backlog(ctx: ProcessContext) -> None:
                ahead=ahead)
     if ahead > 0:
         d["pending_counter"] += ahead
-        d["last_commit"] = ctx.git("rev-parse", branch).stdout.strip()
+        d["last_commit"] = ctx.rev_parse(branch)
         _drain(ctx)
 
 

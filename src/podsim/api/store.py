@@ -15,8 +15,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from podsim import gitrefs, object_reader
+from podsim.api import one_file_commit
 from podsim.api.context import ProcessContext
 from podsim.api.errors import StoreError, TransactionError
+from podsim.errors import GitError
 from podsim.seed import fill_template, render_toml
 
 # The committer of every commit the API makes (request writes and reconcile replays).
@@ -39,6 +42,9 @@ def open_store(ctx: ProcessContext) -> StoreHead:
     """Check the data directory is a bare gitsheets repository and read HEAD."""
     if (ctx.gitdir / ".git").exists():
         raise StoreError(f"{ctx.gitdir} contains .git: the data clone must be bare")
+    known = _open_known_store(ctx)
+    if known is not None:
+        return known
     # One rev-parse answers every check of a healthy store; anything unexpected goes
     # through the checks one by one, which name what is wrong.
     # (`HEAD:.gitsheets/` resolves only when .gitsheets is a directory.)
@@ -47,8 +53,44 @@ def open_store(ctx: ProcessContext) -> StoreHead:
     answers = quick.stdout.split()
     if quick.returncode == 0 and len(answers) == 5 and answers[0] == "true" \
             and answers[4].startswith("refs/heads/"):
+        _BARE.add(_config_key(ctx.gitdir))
         return StoreHead(answers[4].removeprefix("refs/heads/"), answers[1], answers[3])
     return _open_store_checked(ctx)
+
+
+# (gitdir, its config file's bytes) that git has called a bare repository in this process:
+# bareness is a matter of that config, so while it reads the same the answer stands.
+_BARE: set[tuple[str, bytes]] = set()
+
+
+def _config_key(gitdir: Path) -> tuple[str, bytes]:
+    try:
+        return str(gitdir), (gitdir / "config").read_bytes()
+    except OSError:
+        return str(gitdir), b""
+
+
+def _open_known_store(ctx: ProcessContext) -> StoreHead | None:
+    """A healthy store opened without a git process: bareness as git last said for the same
+    config, HEAD from the ref files, the tree and `.gitsheets` from the object reader.
+    None when anything is not plainly healthy (then git answers, and names the problem)."""
+    if _config_key(ctx.gitdir) not in _BARE:
+        return None
+    branch = gitrefs.symbolic_target(ctx.gitdir)
+    commit = gitrefs.resolve(ctx.gitdir, "HEAD")
+    if branch is None or not branch.startswith("refs/heads/") or commit is None:
+        return None
+    try:
+        objects = object_reader.reader(ctx.gitdir, ctx.container.env)
+        head = objects.info(commit)
+        tree = objects.info(f"{commit}^{{tree}}")
+        sheets = objects.info(f"{commit}:.gitsheets")
+    except GitError:
+        return None
+    if head is None or head[1] != "commit" or tree is None or sheets is None \
+            or sheets[1] != "tree":
+        return None
+    return StoreHead(branch.removeprefix("refs/heads/"), commit, tree[0])
 
 
 def _open_store_checked(ctx: ProcessContext) -> StoreHead:
@@ -71,10 +113,7 @@ def _open_store_checked(ctx: ProcessContext) -> StoreHead:
 
 def record_path(ctx: ProcessContext, rev: str, sheet: str, record: dict[str, object]) -> str:
     """Where `record` lives according to `.gitsheets/<sheet>.toml` in `rev`."""
-    shown = ctx.git("show", f"{rev}:.gitsheets/{sheet}.toml", check=False)
-    if shown.returncode != 0:
-        raise TransactionError("sheet_not_found", f"no .gitsheets/{sheet}.toml in {rev}")
-    config = tomllib.loads(shown.stdout).get("gitsheet", {})
+    config = tomllib.loads(_sheet_config(ctx, rev, sheet)).get("gitsheet", {})
     root = str(config.get("root", sheet)).strip("/")
     template = str(config.get("path", "${{ id }}"))
     try:
@@ -83,6 +122,23 @@ def record_path(ctx: ProcessContext, rev: str, sheet: str, record: dict[str, obj
         raise TransactionError(
             "invalid_record", f"{sheet} record lacks field {missing.args[0]!r}"
         ) from None
+
+
+def _sheet_config(ctx: ProcessContext, rev: str, sheet: str) -> str:
+    """The text of `.gitsheets/<sheet>.toml` in `rev` (a blob read by the object reader when
+    `rev` is a commit id, else by `git show`)."""
+    name = f"{rev}:.gitsheets/{sheet}.toml"
+    if gitrefs.is_sha(rev):
+        try:
+            found = object_reader.reader(ctx.gitdir, ctx.container.env).read(name)
+        except GitError:
+            found = None
+        if found is not None and found[0] == "blob":
+            return found[1].decode()
+    shown = ctx.git("show", name, check=False)
+    if shown.returncode != 0:
+        raise TransactionError("sheet_not_found", f"no .gitsheets/{sheet}.toml in {rev}")
+    return shown.stdout
 
 
 def pseudonym(user: str) -> tuple[str, str]:
@@ -102,23 +158,11 @@ def write_record(
     """Commit `record` on HEAD's branch; the new commit, or None when the tree is unchanged."""
     head = open_store(ctx)
     path = record_path(ctx, head.commit, sheet, record)
-    tree = _tree_with(ctx, head.commit, path, render_toml(record))
-    if tree == head.tree:
-        return None  # gitsheets makes no commit (and notifies nobody) for an unchanged tree
     stem = path.removesuffix(".toml")
     message = f"Update {stem}\n\n{WRITE_ID_TRAILER}: {write_id}\nSheet: {sheet}\n"
-    author, email = pseudonym(user)
-    date = git_date(ctx)
-    env = {
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_NAME": API_NAME,
-        "GIT_COMMITTER_EMAIL": API_EMAIL,
-        "GIT_COMMITTER_DATE": date,
-    }
-    commit = ctx.git("commit-tree", tree, "-p", head.commit, "-F", "-", env=env, stdin=message)
-    new = commit.stdout.strip()
+    new = _new_commit(ctx, head, path, render_toml(record), message, pseudonym(user))
+    if new is None:
+        return None  # gitsheets makes no commit (and notifies nobody) for an unchanged tree
     advance_branch(ctx, f"refs/heads/{head.branch}", new, head.commit)
     ctx.record("write", f"{write_id} {path}", write_id=write_id, commit=new, path=path)
     return new
@@ -136,6 +180,39 @@ def commits_with_write_id(ctx: ProcessContext, rev: str, write_id: str) -> list[
     pattern = f"^{WRITE_ID_TRAILER}: {re.escape(write_id)}$"
     found = ctx.git("log", "--format=%H", "--grep", pattern, rev, "--", check=False)
     return found.stdout.split()
+
+
+def _new_commit(ctx: ProcessContext, head: StoreHead, path: str, text: str, message: str,
+                author: tuple[str, str]) -> str | None:
+    """A commit on HEAD's commit setting `path` to `text` (not yet on any branch), or None
+    when the tree would not change. One fast-import when the parent's tree reads plainly,
+    else the plumbing in a temporary index; both make the same commit."""
+    date = git_date(ctx)
+    data = text.encode()
+    entry = one_file_commit.entry_at(ctx, head.commit, path)
+    if entry is not None:
+        if entry == (one_file_commit.REGULAR_FILE, one_file_commit.blob_id(data)):
+            return None
+        raw = date.removeprefix("@")
+        try:
+            return one_file_commit.commit_one_file(
+                ctx, head.commit, path, data, message, f"{author[0]} <{author[1]}> {raw}",
+                f"{API_NAME} <{API_EMAIL}> {raw}")
+        except GitError as err:
+            raise TransactionError("commit_failed", str(err)) from err
+    tree = _tree_with(ctx, head.commit, path, text)
+    if tree == head.tree:
+        return None
+    env = {
+        "GIT_AUTHOR_NAME": author[0],
+        "GIT_AUTHOR_EMAIL": author[1],
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_NAME": API_NAME,
+        "GIT_COMMITTER_EMAIL": API_EMAIL,
+        "GIT_COMMITTER_DATE": date,
+    }
+    commit = ctx.git("commit-tree", tree, "-p", head.commit, "-F", "-", env=env, stdin=message)
+    return commit.stdout.strip()
 
 
 def _tree_with(ctx: ProcessContext, parent: str, path: str, text: str) -> str:

@@ -52,17 +52,17 @@ def test_unchanged_tree_makes_no_commit(rig: Rig) -> None:
 
 def test_cas_failure_is_commit_failed(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another writer moves the branch after this write read HEAD and before it updates."""
-    build_tree = store._tree_with
+    build_commit = store._new_commit
     other: list[str | None] = []
 
-    def tree_then_other_writer(ctx: ProcessContext, parent: str, path: str, text: str) -> str:
-        tree = build_tree(ctx, parent, path, text)
-        monkeypatch.setattr(store, "_tree_with", build_tree)  # the other write runs unraced
+    def commit_then_other_writer(*args: Any) -> str | None:
+        commit = build_commit(*args)
+        monkeypatch.setattr(store, "_new_commit", build_commit)  # the other write runs unraced
         other.append(write_record(rig.ctx(), "people", person("bo"), "w-2", "bo"))
-        return tree
+        return commit
 
     before = rig.tip(rig.pod)
-    monkeypatch.setattr(store, "_tree_with", tree_then_other_writer)
+    monkeypatch.setattr(store, "_new_commit", commit_then_other_writer)
     with pytest.raises(TransactionError, match=f"refs/heads/{BRANCH} moved") as caught:
         write_record(rig.ctx(), "people", person("jane-doe"), "w-1", "jane")
     assert caught.value.code == "commit_failed"
