@@ -87,17 +87,34 @@ def _pages_with(selector_text: str) -> list[str]:
                   for path in site.rglob("index.html") if selector_text in path.read_text())
 
 
+# Each console block's copy button clicked from the page's script, in order: the clipboard is
+# emptied first, so a click that copies nothing reads as "" rather than the previous block.
+_COPY_EVERY_CONSOLE_BLOCK = """async () => {
+  const copied = [];
+  for (const block of document.querySelectorAll('div.language-console')) {
+    await navigator.clipboard.writeText('');
+    block.querySelector('button[data-md-type="copy"]').click();
+    copied.push(await navigator.clipboard.readText());
+  }
+  return copied;
+}"""
+
+
 def test_every_console_copy_button_copies_runnable_commands(page: Any, base_url: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     copied: list[tuple[str, str]] = []
     for path in _pages_with("language-console"):
         page.goto(base_url + path)
-        blocks = page.locator("div.language-console")
-        for index in range(blocks.count()):
-            # A real click: Playwright scrolls the button into view and moves the mouse there.
-            blocks.nth(index).locator('button[data-md-type="copy"]').click()
-            copied.append((f"{path} block {index + 1}",
-                           page.evaluate("navigator.clipboard.readText()")))
+        # The buttons' own click handler, run for every block in one round trip (a mouse
+        # click each cost ~0.1 CPU-s of Chromium and Playwright, for 127 blocks).
+        texts = page.evaluate(_COPY_EVERY_CONSOLE_BLOCK)
+        assert len(texts) == page.locator("div.language-console").count()
+        # A real click on the page's first button: Playwright scrolls it into view, checks
+        # that it is visible and not covered, and moves the mouse there; it copies the same.
+        page.evaluate("navigator.clipboard.writeText('')")
+        page.locator('div.language-console button[data-md-type="copy"]').first.click()
+        assert page.evaluate("navigator.clipboard.readText()") == texts[0], path
+        copied += [(f"{path} block {index + 1}", text) for index, text in enumerate(texts)]
     assert len(copied) > 20, "the site lost its console blocks"
     for where, text in copied:
         assert text.strip(), where
