@@ -123,5 +123,5 @@ def test_a_revoked_key_symptom_sent_to_the_restart_runbook_fails_there(
     _, text, _ = edited["symptom-misrouted"]
     line = _line(text, SYMPTOM)
     # The world's error names the page by its file name.
-    assert (f"{SAFE_RESTART.name}:{line}: symptom claim 'logs: Permission denied (publickey)' does not "
-            "hold") in _fails(edited["symptom-misrouted"])
+    assert (f"{SAFE_RESTART.name}:{line}: symptom claim 'logs: Permission denied (publickey)' "
+            "does not hold") in _fails(edited["symptom-misrouted"])
