@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_rig import badge, search, serve
+from browser_rig import badge, local_page, search, serve
 from site_project import REPO
 
 BUILT = os.environ.get("DOCPROOF_BUILT_SITE")
@@ -42,6 +42,15 @@ def report() -> dict[str, Any]:
 def base_url() -> Iterator[str]:
     with serve(Path(str(BUILT))) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def storage_at_desktop(browser: Any, base_url: str) -> Iterator[Any]:
+    """The storage spec at 1440 x 900, loaded once for the tests that only measure it."""
+    with local_page(browser, base_url) as page:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.goto(base_url + "specs/behaviors/storage/")
+        yield page
 
 
 
@@ -131,9 +140,8 @@ def test_hand_selection_skips_prompts_and_output(page: Any, base_url: str) -> No
     assert output.evaluate("e => getComputedStyle(e).userSelect") == "none"
 
 
-def test_collapsed_checks_take_little_of_the_storage_spec(page: Any, base_url: str) -> None:
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(base_url + "specs/behaviors/storage/")
+def test_collapsed_checks_take_little_of_the_storage_spec(storage_at_desktop: Any) -> None:
+    page = storage_at_desktop
     panels = page.locator("details.docproof-checks")
     assert panels.count() > 10
     assert all(not open_ for open_ in panels.evaluate_all("ps => ps.map(p => p.open)"))
@@ -175,9 +183,8 @@ def test_error_signatures_never_break_inside_a_word_on_a_phone(
     assert cells.evaluate_all(_WORDS_SPLIT_ACROSS_LINES) == []
 
 
-def test_scenario_diagram_text_is_readable_at_desktop_width(page: Any, base_url: str) -> None:
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(base_url + "specs/behaviors/storage/")
+def test_scenario_diagram_text_is_readable_at_desktop_width(storage_at_desktop: Any) -> None:
+    page = storage_at_desktop
     diagrams = page.locator("div.mermaid svg")
     diagrams.nth(1).wait_for(state="attached")
     sizes = page.evaluate("""() => [...document.querySelectorAll('div.mermaid')].flatMap(d => {
