@@ -113,6 +113,7 @@ def search(page: Any, base_url: str, query: str) -> Any:
     # The worker loads the index first; a query typed before that is not re-run.
     page.get_by_text("Type to start searching").wait_for()
     box.press_sequentially(query)  # Material searches on key events
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for()
-    return results
+    # Each key runs a search; under load the first results shown can be a prefix's. Those
+    # of the whole query highlight it (<mark>) wherever it matched.
+    page.locator(".md-search-result__item mark", has_text=query).first.wait_for()
+    return page.locator(".md-search-result__item")
