@@ -1,0 +1,271 @@
+"""Memoised continuations: a faulted world that reaches a state already run to quiescence
+ends as that run ended, so its end is reused instead of run again.
+
+After a fault many crash points lead to the same world: after a pod loss, origin as it was
+and a fresh pod cloning from it; only the virtual time differs. The world is deterministic
+and its model schedules by delays, so the rest of a run is a function of the state with
+its times taken relative to now. `fingerprint` is that state, complete: the cluster's
+objects (times relative, logs left out), every file of origin and of each live pod's
+volumes and container home (object files by name: git names them by content), origin's
+faults, deploy keys and Secrets, the queued events relative to now, and the time left
+before quiescence. Two things are left out because they cannot change the rest of a run:
+the events the kubelet drops unseen (a gone pod's, a dead container instance's), and the
+containers of pods no kubelet runs any more (failed, or on a failed node).
+
+What a continuation did is kept as an `Ending`: the write ids origin's `published`, its
+`conflicts/*` branches and the live pods' branches reach at the end, and every move of
+`published` and push origin accepted after the fingerprint. It is kept only when every
+commit it names was already a tip on origin when the fingerprint was taken: a commit made
+during the run would carry that run's virtual time in its id, and an id named by a tip on
+origin at the fingerprint exists, with the same history, in every world with that
+fingerprint (the origin refs are in it), so the checks can ask origin about it there.
+"""
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from podsim.clock import Event
+from podsim.explore import fate_cache
+from podsim.explore.invariants import AtFault, Ended, PublishedWatch, accepted_tips
+from podsim.explore.refs import PUBLISHED, refs
+from podsim.fates import fates_of_writes, live_pods
+from podsim.secret_volumes import REFRESH_EVENT
+from podsim.state import Pod, to_data
+from podsim.world import World
+
+# Keys of the process's saved state that hold a virtual time (boot steps, the push
+# daemon, the in-memory load): compared relative to now.
+_PROCESS_TIMES = frozenset({"plugin_started_at", "loaded_at", "started_at", "resolved_at",
+                            "push_due"})
+_POD_TIMES = ("created_at", "deletion_at")
+_CONTAINER_TIMES = ("started_at", "hung_since")
+_CONFLICTS = "refs/heads/conflicts/"
+# What the Deployment controller and the node monitor read of a pod (Cluster).
+_CONTROLLER_READS = ("name", "uid", "replicaset", "node", "phase", "reason", "labels",
+                     "volumes")
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What a continuation left for the checks, free of its virtual times."""
+
+    on_origin: frozenset[str]  # write ids reached by published at the end
+    on_conflicts: frozenset[str]  # ... by origin's conflicts/* branches
+    in_pods: frozenset[str]  # ... by the branches of the live pods' repositories
+    moves: tuple[tuple[float, str], ...]  # published's new tips, seconds after the mark
+    accepted: tuple[str, ...]  # tips of published pushes origin accepted after the mark
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a faulted run was fingerprinted: its key and how far its records had got."""
+
+    key: str
+    t: float
+    moves_seen: int  # PublishedWatch tips recorded before the mark
+    trace_len: int
+    origin_tips: frozenset[str]
+
+
+class Continuations:
+    """The endings of the continuations one exploration process has run, by fingerprint."""
+
+    def __init__(self) -> None:
+        self._endings: dict[str, Ending] = {}
+
+    def get(self, mark: Mark) -> Ending | None:
+        return self._endings.get(mark.key)
+
+    def keep(self, world: World, mark: Mark, tips: list[tuple[float, str]]) -> None:
+        """Keep how the run from `mark` ended (`tips`: every tip published had, with its
+        time), unless it named a commit that was no tip on origin at the mark."""
+        ending = _ending(world, mark, tips)
+        if ending is not None:
+            self._endings[mark.key] = ending
+
+
+def mark(world: World, deadline: float, moves_seen: int) -> Mark:
+    origin = refs(world.origin.git_dir)
+    return Mark(fingerprint(world, deadline), world.now, moves_seen,
+                len(world.trace.entries), frozenset(origin.values()))
+
+
+def ended(world: World, at: AtFault, watch: PublishedWatch, mark: Mark,
+          ending: Ending) -> Ended:
+    """The end of `world`'s run from `mark` as `ending` says it was, for the checks: the
+    moves of published join `watch`, at the same delays after the mark."""
+    watch.tips.extend((mark.t + dt, tip) for dt, tip in ending.moves)
+    fates = fates_of_writes(world.state, ending.on_origin, ending.on_conflicts, ending.in_pods)
+    return Ended(fates, accepted_tips(world, at.trace_len) + list(ending.accepted))
+
+
+def _ending(world: World, mark: Mark, tips: list[tuple[float, str]]) -> Ending | None:
+    origin = world.origin.git_dir
+    origin_refs = refs(origin)
+    published = origin_refs.get(PUBLISHED, "")
+    conflicts = [sha for name, sha in origin_refs.items() if name.startswith(_CONFLICTS)]
+    pod_tips = [sha for pod in live_pods(world.state)
+                if ((gitdir := world.data_dir(pod)) / "objects").is_dir()
+                for name, sha in refs(gitdir).items() if name.startswith("refs/heads/")]
+    moves = tuple((t - mark.t, tip) for t, tip in tips[mark.moves_seen:])
+    accepted = tuple(accepted_tips(world, mark.trace_len))
+    named = {published, *conflicts, *pod_tips, *(tip for _, tip in moves), *accepted} - {""}
+    if not named <= mark.origin_tips:
+        return None
+    env = world.pod_git_env()
+
+    def reached(tips: list[str]) -> frozenset[str]:
+        found: set[str] = set()
+        for tip in tips:
+            if tip:
+                found |= fate_cache.write_ids_of(origin, tip, env)
+        return frozenset(found)
+
+    try:
+        return Ending(reached([published]), reached(conflicts), reached(pod_tips), moves,
+                      accepted)
+    except fate_cache.Unreadable:  # not expected of tips on origin; then run, never reuse
+        return None
+
+
+def fingerprint(world: World, deadline: float) -> str:
+    """A digest of everything that decides the rest of a faulted run (module docstring)."""
+    state, now, root = world.state, world.now, world.root
+    live = {p.name for p in live_pods(state)}
+    ready = {n.name for n in state.nodes if n.ready}
+    queue = [e for e in (_event(e, state.pods, ready, now) for e in world.pending_events())
+             if e is not None]
+    busy = {str(e[2]["pod"]) for e in queue if "pod" in e[2]}
+    facts: dict[str, Any] = {
+        "left_s": _rel(deadline, now),
+        "seed": state.seed,
+        "deploy_dir": state.deploy_dir,
+        "settings": to_data(state.settings),
+        "api": world.api_settings.to_data(),
+        "deployment": to_data(state.deployment),
+        "nodes": [[n.name, n.ready, _rel(n.failed_at, now)] for n in state.nodes],
+        "counters": {k: v for k, v in state.counters.items() if k != "writes"},
+        "pods": [_pod(p, p.name in live or p.name in busy, now) for p in state.pods],
+        "files": {
+            "origin": _tree(world.origin.git_dir, root),
+            "faults": _tree(world.origin.faults_dir, root),
+            "keys": _tree(world.origin.keys.directory, root),
+            "secrets": _tree(root / "secrets", root),
+            "pods": {p.name: _pod_files(world, p, root, p.name in live) for p in state.pods},
+        },
+        "queue": queue,
+    }
+    text = json.dumps(facts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _rel(t: float | None, now: float) -> float | None:
+    return None if t is None else round(t - now, 6)
+
+
+def _pod(pod: Pod, runs: bool, now: float) -> dict[str, Any]:
+    """A pod with its times relative to now. Of a pod that no kubelet runs (failed, or on
+    a failed node) with no event of its own left, only what the controller reads."""
+    data: dict[str, Any] = to_data(pod)
+    if not runs:
+        c = pod.container
+        return {k: data[k] for k in _CONTROLLER_READS} | {
+            "terminating": pod.terminating, "container": [c.state, c.instance,
+                                                          _ready(pod, now)]}
+    for key in _POD_TIMES:
+        data[key] = _rel(data[key], now)
+    container = data["container"]
+    del container["logs"], container["previous_logs"]
+    for key in _CONTAINER_TIMES:
+        container[key] = _rel(container[key], now)
+    container["ready_at"] = _ready(pod, now)
+    for key in ("terminated", "last_terminated"):
+        if container[key]:
+            container[key]["started_at"] = _rel(container[key]["started_at"], now)
+            container[key]["finished_at"] = _rel(container[key]["finished_at"], now)
+    container["process"] = _relative(container["process"], now)
+    return data
+
+
+def _ready(pod: Pod, now: float) -> float | str | None:
+    """When the container turns ready: only a time still to come is read as a time (the
+    next stop, the controller's next look); one that has passed only says it is ready."""
+    t = pod.container.ready_at
+    return "past" if t is not None and t <= now else _rel(t, now)
+
+
+def _relative(value: Any, now: float) -> Any:
+    if isinstance(value, dict):
+        return {k: _rel(v, now) if k in _PROCESS_TIMES and isinstance(v, (int, float))
+                and not isinstance(v, bool) else _relative(v, now) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative(v, now) for v in value]
+    return value
+
+
+def _pod_files(world: World, pod: Pod, root: Path, live: bool) -> dict[str, Any] | None:
+    """A live pod's volumes and container home; of any other pod only its persistent
+    volumes, which outlive it (its emptyDirs and home are never read again, and a start
+    projects its Secrets anew)."""
+    kept = {v.name for v in world.manifest.volumes if v.kind not in ("emptyDir", "secret")}
+    volumes = {name: _tree(root / rel, root) for name, rel in sorted(pod.volumes.items())
+               if live or name in kept}
+    if not live:
+        return {"volumes": volumes}
+    home = root / "containers" / pod.name / str(pod.container.instance)
+    return {"volumes": volumes, "home": _tree(home, root)}
+
+
+def _event(event: Event, pods: list[Pod], ready: set[str], now: float) -> list[Any] | None:
+    """A queued event relative to now, or None when it can change nothing."""
+    data = dict(event.data)
+    if event.kind.startswith("kubelet."):
+        pod = next((p for p in pods if p.name == data.get("pod")), None)
+        # Kubelet.handle drops these unseen: the pod is gone or on a failed node (no node
+        # is ever ready again), the event is a dead container instance's, or it is a
+        # process timer while the container is not running (Kubelet._timer; a start
+        # changes the instance, so that timer never reaches a running process). A Secret
+        # refreshed into a failed pod's volume is read by no process (a start projects
+        # the Secrets again).
+        if pod is None or pod.node not in ready or (
+                event.kind == REFRESH_EVENT and pod.phase == "Failed") or (
+                event.kind != REFRESH_EVENT and (
+                    data.get("instance") != pod.container.instance
+                    or (event.kind == "kubelet.timer" and pod.container.state != "running"))):
+            return None
+        if "instance" in data:
+            data["instance"] = "current"
+    return [_rel(event.t, now), event.kind, data]
+
+
+def _tree(top: Path, root: Path) -> list[Any]:
+    """Every file under `top` with its content (the world's path written as <root>); files
+    under an objects directory by name only (git names them by their content)."""
+    prefix = os.fspath(root)
+    out: list[Any] = []
+    for path, in_objects in _files(os.fspath(top), False):
+        rel = os.path.relpath(path, prefix)
+        if in_objects:
+            out.append(rel)
+            continue
+        with open(path, "rb") as handle:  # noqa: PTH123 - str paths: this runs per state
+            content = handle.read().replace(prefix.encode(), b"<root>")
+        out.append([rel, hashlib.sha256(content).hexdigest()])
+    return out
+
+
+def _files(top: str, in_objects: bool) -> Iterator[tuple[str, bool]]:
+    try:
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, in_objects or entry.name == "objects")
+        elif entry.name != "world.lock":
+            yield entry.path, in_objects
