@@ -89,10 +89,22 @@ class Continuations:
             self._endings[mark.key] = ending
 
 
-def mark(world: World, deadline: float, moves_seen: int) -> Mark:
-    origin = refs(world.origin.git_dir)
+def mark(world: World, deadline: float, moves_seen: int) -> Mark | None:
+    """The mark of `world` now, or None when a live pod has a branch whose tip is no tip on
+    origin: unless that pod is lost, its run ends with that commit in the pod or pushed,
+    and such a run is not kept (see `_ending`), so fingerprinting it would be wasted."""
+    origin_tips = frozenset(refs(world.origin.git_dir).values())
+    if not set(_pod_tips(world)) <= origin_tips:
+        return None
     return Mark(fingerprint(world, deadline), world.now, moves_seen,
-                len(world.trace.entries), frozenset(origin.values()))
+                len(world.trace.entries), origin_tips)
+
+
+def _pod_tips(world: World) -> list[str]:
+    """The branch tips of the live pods' repositories (a clone without objects has none)."""
+    return [sha for pod in live_pods(world.state)
+            if ((gitdir := world.data_dir(pod)) / "objects").is_dir()
+            for name, sha in refs(gitdir).items() if name.startswith("refs/heads/")]
 
 
 def ended(world: World, at: AtFault, watch: PublishedWatch, mark: Mark,
@@ -109,9 +121,7 @@ def _ending(world: World, mark: Mark, tips: list[tuple[float, str]]) -> Ending |
     origin_refs = refs(origin)
     published = origin_refs.get(PUBLISHED, "")
     conflicts = [sha for name, sha in origin_refs.items() if name.startswith(_CONFLICTS)]
-    pod_tips = [sha for pod in live_pods(world.state)
-                if ((gitdir := world.data_dir(pod)) / "objects").is_dir()
-                for name, sha in refs(gitdir).items() if name.startswith("refs/heads/")]
+    pod_tips = _pod_tips(world)
     moves = tuple((t - mark.t, tip) for t, tip in tips[mark.moves_seen:])
     accepted = tuple(accepted_tips(world, mark.trace_len))
     named = {published, *conflicts, *pod_tips, *(tip for _, tip in moves), *accepted} - {""}
