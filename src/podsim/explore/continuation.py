@@ -2,36 +2,45 @@
 ends as that run ended, so its end is reused instead of run again.
 
 After a fault many crash points lead to the same world: after a pod loss, origin as it was
-and a fresh pod cloning from it; only the virtual time differs. The world is deterministic
-and its model schedules by delays, so the rest of a run is a function of the state with
-its times taken relative to now. `fingerprint` is that state, complete: the cluster's
-objects (times relative, logs left out), every file of origin and of each live pod's
-volumes and container home (object files by name: git names them by content), origin's
-faults, deploy keys and Secrets, the queued events relative to now, and the time left
-before quiescence. Two things are left out because they cannot change the rest of a run:
-the events the kubelet drops unseen (a gone pod's, a dead container instance's), and the
-containers of pods no kubelet runs any more (failed, or on a failed node).
+and a fresh pod cloning from it; after an OOM kill or a crash, the same pod restarting;
+only the virtual time differs. The world is deterministic and its model schedules by
+delays, so the rest of a run is a function of the state with its times taken relative to
+now. `fingerprint` is that state: the cluster's objects (times relative), every file of
+origin and of each live pod's volumes and container home (object files by name: git names
+them by content), origin's faults, deploy keys and Secrets, the queued events relative to
+now, and the time left before quiescence. Left out is only what cannot change the rest of
+a run: what the kubelet writes for kubectl's eyes alone (logs, reasons, restart counts),
+whether a past readiness time was a second or a minute ago, the events the kubelet drops
+unseen, and the containers of pods no kubelet runs any more (failed, or on a failed node).
 
 What a continuation did is kept as an `Ending`: the write ids origin's `published`, its
-`conflicts/*` branches and the live pods' branches reach at the end, and every move of
-`published` and push origin accepted after the fingerprint. It is kept only when every
-commit it names was already a tip on origin when the fingerprint was taken: a commit made
-during the run would carry that run's virtual time in its id, and an id named by a tip on
-origin at the fingerprint exists, with the same history, in every world with that
-fingerprint (the origin refs are in it), so the checks can ask origin about it there.
+`conflicts/*` branches and the live pods' branches reach at the end, every move of
+`published` and push origin accepted after the fingerprint, and whether those moves
+fast-forward. It is kept only when every commit it names was named by a ref of origin or
+of a live pod at the fingerprint (those refs are in it): a commit made during the run
+carries that run's virtual time in its id, while a commit that existed is the same commit,
+with the same history and write ids, in every world with that fingerprint.
 """
 
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from podsim.clock import Event
 from podsim.explore import fate_cache
-from podsim.explore.invariants import AtFault, Ended, PublishedWatch, accepted_tips
+from podsim.explore.invariants import (
+    AtFault,
+    Ended,
+    PublishedWatch,
+    accepted_tips,
+    fast_forwards,
+    learn_fast_forwards,
+)
 from podsim.explore.refs import PUBLISHED, refs
 from podsim.fates import fates_of_writes, live_pods
 from podsim.secret_volumes import REFRESH_EVENT
@@ -45,9 +54,13 @@ _PROCESS_TIMES = frozenset({"plugin_started_at", "loaded_at", "started_at", "res
 _POD_TIMES = ("created_at", "deletion_at")
 _CONTAINER_TIMES = ("started_at", "hung_since")
 _CONFLICTS = "refs/heads/conflicts/"
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 # What the Deployment controller and the node monitor read of a pod (Cluster).
-_CONTROLLER_READS = ("name", "uid", "replicaset", "node", "phase", "reason", "labels",
-                     "volumes")
+_CONTROLLER_READS = ("name", "uid", "replicaset", "node", "phase", "labels", "volumes")
+# What the kubelet writes of a container for kubectl's eyes and no decision of the kubelet,
+# the controller or the process reads (nor does any read a pod's reason and message).
+_CONTAINER_NOTES = ("logs", "previous_logs", "reason", "terminated", "last_terminated",
+                    "restart_count")
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,9 @@ class Ending:
     in_pods: frozenset[str]  # ... by the branches of the live pods' repositories
     moves: tuple[tuple[float, str], ...]  # published's new tips, seconds after the mark
     accepted: tuple[str, ...]  # tips of published pushes origin accepted after the mark
+    # Whether (old, new) is a fast-forward, for each pair the checks may ask with a commit
+    # that origin only got during the run (a world that reuses this has not got it).
+    forward: dict[tuple[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,8 @@ class Mark:
     t: float
     moves_seen: int  # PublishedWatch tips recorded before the mark
     trace_len: int
-    origin_tips: frozenset[str]
+    origin_tips: frozenset[str]  # the commits origin's refs name at the mark
+    pod_tips: frozenset[str]  # ... the live pods' branches
 
 
 class Continuations:
@@ -83,40 +100,50 @@ class Continuations:
 
     def keep(self, world: World, mark: Mark, tips: list[tuple[float, str]]) -> None:
         """Keep how the run from `mark` ended (`tips`: every tip published had, with its
-        time), unless it named a commit that was no tip on origin at the mark."""
+        time), unless it named a commit that no ref named at the mark (`_ending`)."""
         ending = _ending(world, mark, tips)
         if ending is not None:
             self._endings[mark.key] = ending
 
 
-def mark(world: World, deadline: float, moves_seen: int) -> Mark | None:
-    """The mark of `world` now, or None when a live pod has a branch whose tip is no tip on
-    origin: unless that pod is lost, its run ends with that commit in the pod or pushed,
-    and such a run is not kept (see `_ending`), so fingerprinting it would be wasted."""
-    origin_tips = frozenset(refs(world.origin.git_dir).values())
-    if not set(_pod_tips(world)) <= origin_tips:
-        return None
-    return Mark(fingerprint(world, deadline), world.now, moves_seen,
-                len(world.trace.entries), origin_tips)
+def mark(world: World, deadline: float, moves_seen: int) -> Mark:
+    return Mark(fingerprint(world, deadline), world.now, moves_seen, len(world.trace.entries),
+                frozenset(_commits(refs(world.origin.git_dir).values())),
+                frozenset(tip for _, tip in _pod_tips(world)))
 
 
-def _pod_tips(world: World) -> list[str]:
-    """The branch tips of the live pods' repositories (a clone without objects has none)."""
-    return [sha for pod in live_pods(world.state)
+def _commits(names: Iterable[str]) -> Iterator[str]:
+    return (n for n in names if _COMMIT_ID.fullmatch(n))  # not a symbolic HEAD
+
+
+def _pod_tips(world: World) -> list[tuple[Path, str]]:
+    """(repository, tip) of each branch of the live pods (a clone without objects has
+    none)."""
+    return [(gitdir, sha) for pod in live_pods(world.state)
             if ((gitdir := world.data_dir(pod)) / "objects").is_dir()
             for name, sha in refs(gitdir).items() if name.startswith("refs/heads/")]
 
 
 def ended(world: World, at: AtFault, watch: PublishedWatch, mark: Mark,
-          ending: Ending) -> Ended:
+          ending: Ending) -> Ended | None:
     """The end of `world`'s run from `mark` as `ending` says it was, for the checks: the
-    moves of published join `watch`, at the same delays after the mark."""
+    moves of published join `watch`, at the same delays after the mark. None when this
+    run's published before the mark was no tip on origin at the mark (a push landed as
+    the fault struck): the ending cannot say whether the moves fast-forward it."""
+    before = {at.published, *(tip for _, tip in watch.tips[:mark.moves_seen]),
+              *accepted_tips(world, at.trace_len)} - {""}
+    if not before <= mark.origin_tips:
+        return None
+    learn_fast_forwards(ending.forward)
     watch.tips.extend((mark.t + dt, tip) for dt, tip in ending.moves)
     fates = fates_of_writes(world.state, ending.on_origin, ending.on_conflicts, ending.in_pods)
     return Ended(fates, accepted_tips(world, at.trace_len) + list(ending.accepted))
 
 
 def _ending(world: World, mark: Mark, tips: list[tuple[float, str]]) -> Ending | None:
+    """How the run from `mark` ended, or None when it named a commit that no ref of
+    origin or of a live pod named at the mark: a commit made during the run carries the
+    run's virtual time in its id, so another run would make another one."""
     origin = world.origin.git_dir
     origin_refs = refs(origin)
     published = origin_refs.get(PUBLISHED, "")
@@ -124,22 +151,28 @@ def _ending(world: World, mark: Mark, tips: list[tuple[float, str]]) -> Ending |
     pod_tips = _pod_tips(world)
     moves = tuple((t - mark.t, tip) for t, tip in tips[mark.moves_seen:])
     accepted = tuple(accepted_tips(world, mark.trace_len))
-    named = {published, *conflicts, *pod_tips, *(tip for _, tip in moves), *accepted} - {""}
-    if not named <= mark.origin_tips:
+    pushed = {*(tip for _, tip in moves), *accepted} - {""}
+    named = {published, *conflicts, *(tip for _, tip in pod_tips), *pushed} - {""}
+    if not named <= mark.origin_tips | mark.pod_tips:
         return None
+    # The checks ask whether each move of published, and each accepted push, fast-forwards
+    # the tip before it: answer now, while origin has the commits, those it had not yet.
+    new = pushed - mark.origin_tips
+    pairs = [(old, tip) for tip in pushed for old in mark.origin_tips | pushed
+             if old != tip and (tip in new or old in new)]
     env = world.pod_git_env()
 
-    def reached(tips: list[str]) -> frozenset[str]:
+    def reached(where: list[tuple[Path, str]]) -> frozenset[str]:
         found: set[str] = set()
-        for tip in tips:
+        for gitdir, tip in where:
             if tip:
-                found |= fate_cache.write_ids_of(origin, tip, env)
+                found |= fate_cache.write_ids_of(gitdir, tip, env)
         return frozenset(found)
 
     try:
-        return Ending(reached([published]), reached(conflicts), reached(pod_tips), moves,
-                      accepted)
-    except fate_cache.Unreadable:  # not expected of tips on origin; then run, never reuse
+        return Ending(reached([(origin, published)]), reached([(origin, c) for c in conflicts]),
+                      reached(pod_tips), moves, accepted, fast_forwards(world, pairs))
+    except fate_cache.Unreadable:  # not expected of branch tips; then run, never reuse
         return None
 
 
@@ -189,15 +222,13 @@ def _pod(pod: Pod, runs: bool, now: float) -> dict[str, Any]:
                                                           _ready(pod, now)]}
     for key in _POD_TIMES:
         data[key] = _rel(data[key], now)
+    del data["reason"], data["message"]
     container = data["container"]
-    del container["logs"], container["previous_logs"]
+    for key in _CONTAINER_NOTES:
+        del container[key]
     for key in _CONTAINER_TIMES:
         container[key] = _rel(container[key], now)
     container["ready_at"] = _ready(pod, now)
-    for key in ("terminated", "last_terminated"):
-        if container[key]:
-            container[key]["started_at"] = _rel(container[key]["started_at"], now)
-            container[key]["finished_at"] = _rel(container[key]["finished_at"], now)
     container["process"] = _relative(container["process"], now)
     return data
 

@@ -101,6 +101,18 @@ def _fast_forward(world: World, old: str, new: str) -> bool:
     return _FORWARD[(old, new)]
 
 
+def fast_forwards(world: World, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+    """Whether each (old, new) is a fast-forward, asked of `world`'s origin (which must
+    hold both commits)."""
+    return {(old, new): _fast_forward(world, old, new) for old, new in pairs}
+
+
+def learn_fast_forwards(answers: dict[tuple[str, str], bool]) -> None:
+    """Answers another world's origin gave: a commit id names its whole history, so they
+    hold in every repository that has the commits (and spare asking one that has not)."""
+    _FORWARD.update(answers)
+
+
 @dataclass
 class Violation:
     invariant: str  # "1".."5", or "model-error" when the model raised

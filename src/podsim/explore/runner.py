@@ -127,9 +127,10 @@ def _run_fault(world: World, task: Task, memo: Continuations | None) -> Case:
     deadline = world.now + QUIESCENCE_S
     mark = continuation.mark(world, deadline, len(watch.tips)) if memo else None
     ending = memo.get(mark) if memo and mark else None
-    if mark and ending:  # this state was run to quiescence already: its end is reused
-        return Case.of(task, applicable=True, checked=_check(
-            world, task, at, watch, continuation.ended(world, at, watch, mark, ending)), note="")
+    ended = continuation.ended(world, at, watch, mark, ending) if mark and ending else None
+    if ended:  # this state was run to quiescence already: its end is reused
+        return Case.of(task, applicable=True, checked=_check(world, task, at, watch, ended),
+                       note="")
     try:
         run_to_quiescence(world, watch, deadline)
     except Exception as error:  # the model itself failed: a finding, not a crash of ours
