@@ -1,9 +1,13 @@
 """A reused continuation gives exactly what running the faulted world to quiescence gives."""
 
+import subprocess
+
 import pytest
 
 from podsim.explore import Workload, explore
 from podsim.explore.continuation import Continuations, Ending, Mark
+from podsim.kubelet import Kubelet
+from podsim.state import Pod
 
 # Pod losses whose worlds meet (a fresh pod on the same origin), and restarts that do not.
 FAULTS = ["oom-kill", "pod-delete", "forced-delete", "eviction", "node-failure"]
@@ -42,3 +46,24 @@ def test_each_exploration_starts_with_no_continuations(monkeypatch: pytest.Monke
     first = list(reused)
     explore([Workload(writes=1, origin="refuse")], ["pod-delete", "forced-delete"])
     assert reused[len(first):] == first
+
+
+def test_a_reused_continuation_reports_the_violations_running_it_reports(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A kubelet that wipes the volume on restart: an OOM kill and a crash at one boundary
+    # reach one state, and both lose the writes (invariant 2), the second by reuse.
+    real_start = Kubelet.start
+
+    def wiping_start(self: Kubelet, pod: Pod) -> None:
+        if pod.container.instance > 0:
+            subprocess.run(["rm", "-rf", str(self.rt.mounts(pod).host_path("/app/data"))],
+                           check=True)
+        real_start(self, pod)
+
+    monkeypatch.setattr(Kubelet, "start", wiping_start)
+    reused = _reuses(monkeypatch)
+    workload, faults = [Workload(writes=2, origin="refuse")], ["oom-kill", "process-crash"]
+    memoised = explore(workload, faults)
+    assert reused
+    assert memoised.violations(expected=False)
+    assert memoised.to_dict() == explore(workload, faults, memoise=False).to_dict()
