@@ -9,7 +9,7 @@ now. `fingerprint` is that state: the cluster's objects (times relative), every 
 origin and of each live pod's volumes and container home (object files by name: git names
 them by content), origin's faults, deploy keys and Secrets, the queued events relative to
 now, and the time left before quiescence. Left out is only what cannot change the rest of
-a run: what the kubelet writes for kubectl's eyes alone (logs, reasons, restart counts),
+a run: what is written for kubectl's eyes alone (logs, reasons, restart counts, ages),
 whether a past readiness time was a second or a minute ago, the events the kubelet drops
 unseen, and the containers of pods no kubelet runs any more (failed, or on a failed node).
 
@@ -51,16 +51,16 @@ from podsim.world import World
 # daemon, the in-memory load): compared relative to now.
 _PROCESS_TIMES = frozenset({"plugin_started_at", "loaded_at", "started_at", "resolved_at",
                             "push_due"})
-_POD_TIMES = ("created_at", "deletion_at")
 _CONTAINER_TIMES = ("started_at", "hung_since")
 _CONFLICTS = "refs/heads/conflicts/"
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 # What the Deployment controller and the node monitor read of a pod (Cluster).
 _CONTROLLER_READS = ("name", "uid", "replicaset", "node", "phase", "labels", "volumes")
-# What the kubelet writes of a container for kubectl's eyes and no decision of the kubelet,
-# the controller or the process reads (nor does any read a pod's reason and message).
+# What the kubelet and the controller write for kubectl's eyes and none of their decisions
+# (nor the process's) reads: of a pod only whether it is terminating is read.
 _CONTAINER_NOTES = ("logs", "previous_logs", "reason", "terminated", "last_terminated",
                     "restart_count")
+_POD_NOTES = ("reason", "message", "created_at", "deletion_at", "deletion_grace_s")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ class Ending:
     # Whether (old, new) is a fast-forward, for each pair the checks may ask with a commit
     # that origin only got during the run (a world that reuses this has not got it).
     forward: dict[tuple[str, str], bool]
+    # The run's reach: with no event left at its end (drained), any run with at least
+    # `span` seconds left from the mark ends the same; otherwise only one with `left_s`.
+    drained: bool
+    span: float
+    left_s: float
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class Mark:
 
     key: str
     t: float
+    left_s: float  # seconds from the mark to quiescence (not in the key: see `Ending`)
     moves_seen: int  # PublishedWatch tips recorded before the mark
     trace_len: int
     origin_tips: frozenset[str]  # the commits origin's refs name at the mark
@@ -106,8 +112,46 @@ class Continuations:
             self._endings[mark.key] = ending
 
 
+# Look-ups per run: right after the fault and at the first container start after it (a
+# liveness kill's restart). Later starts are a crash loop's, whose state repeats with less
+# time left and events still queued: another run's ending would not fit it.
+_MARKS = 2
+
+
+class Lookout:
+    """One faulted run's look-ups: right after the fault and after the first container
+    start, its state is fingerprinted and looked up among the continuations run before.
+    Called after each event, it answers true once the rest of the run is known (`ended`).
+    A run that ends without one keeps its continuations from every mark (`keep`)."""
+
+    def __init__(self, memo: Continuations, at: AtFault, watch: PublishedWatch,
+                 deadline: float) -> None:
+        self.memo, self.at, self.watch, self.deadline = memo, at, watch, deadline
+        self.marks: list[Mark] = []
+        self.ended: Ended | None = None
+        self._seen = at.trace_len
+
+    def __call__(self, world: World) -> bool:
+        entries = world.trace.entries
+        started = any(e.kind == "container.start" for e in entries[self._seen:])
+        self._seen = len(entries)
+        if (self.marks and not started) or len(self.marks) >= _MARKS:
+            return False
+        here = mark(world, self.deadline, len(self.watch.tips))
+        ending = self.memo.get(here)
+        self.ended = ended(world, self.at, self.watch, here, ending) if ending else None
+        if self.ended is None:
+            self.marks.append(here)
+        return self.ended is not None
+
+    def keep(self, world: World) -> None:
+        for here in self.marks:
+            self.memo.keep(world, here, self.watch.tips)
+
+
 def mark(world: World, deadline: float, moves_seen: int) -> Mark:
-    return Mark(fingerprint(world, deadline), world.now, moves_seen, len(world.trace.entries),
+    return Mark(fingerprint(world), world.now, round(deadline - world.now, 6), moves_seen,
+                len(world.trace.entries),
                 frozenset(_commits(refs(world.origin.git_dir).values())),
                 frozenset(tip for _, tip in _pod_tips(world)))
 
@@ -127,9 +171,12 @@ def _pod_tips(world: World) -> list[tuple[Path, str]]:
 def ended(world: World, at: AtFault, watch: PublishedWatch, mark: Mark,
           ending: Ending) -> Ended | None:
     """The end of `world`'s run from `mark` as `ending` says it was, for the checks: the
-    moves of published join `watch`, at the same delays after the mark. None when this
-    run's published before the mark was no tip on origin at the mark (a push landed as
-    the fault struck): the ending cannot say whether the moves fast-forward it."""
+    moves of published join `watch`, at the same delays after the mark. None when the
+    ending's run reached another horizon (see `Ending`), or when this run's published
+    before the mark was no tip on origin at the mark (it moved since the fault): the ending
+    cannot say whether its moves fast-forward that."""
+    if not (ending.left_s == mark.left_s or (ending.drained and mark.left_s >= ending.span)):
+        return None
     before = {at.published, *(tip for _, tip in watch.tips[:mark.moves_seen]),
               *accepted_tips(world, at.trace_len)} - {""}
     if not before <= mark.origin_tips:
@@ -171,12 +218,13 @@ def _ending(world: World, mark: Mark, tips: list[tuple[float, str]]) -> Ending |
 
     try:
         return Ending(reached([(origin, published)]), reached([(origin, c) for c in conflicts]),
-                      reached(pod_tips), moves, accepted, fast_forwards(world, pairs))
+                      reached(pod_tips), moves, accepted, fast_forwards(world, pairs),
+                      world.next_event_at() is None, round(world.now - mark.t, 6), mark.left_s)
     except fate_cache.Unreadable:  # not expected of branch tips; then run, never reuse
         return None
 
 
-def fingerprint(world: World, deadline: float) -> str:
+def fingerprint(world: World) -> str:
     """A digest of everything that decides the rest of a faulted run (module docstring)."""
     state, now, root = world.state, world.now, world.root
     live = {p.name for p in live_pods(state)}
@@ -185,7 +233,6 @@ def fingerprint(world: World, deadline: float) -> str:
              if e is not None]
     busy = {str(e[2]["pod"]) for e in queue if "pod" in e[2]}
     facts: dict[str, Any] = {
-        "left_s": _rel(deadline, now),
         "seed": state.seed,
         "deploy_dir": state.deploy_dir,
         "settings": to_data(state.settings),
@@ -220,9 +267,9 @@ def _pod(pod: Pod, runs: bool, now: float) -> dict[str, Any]:
         return {k: data[k] for k in _CONTROLLER_READS} | {
             "terminating": pod.terminating, "container": [c.state, c.instance,
                                                           _ready(pod, now)]}
-    for key in _POD_TIMES:
-        data[key] = _rel(data[key], now)
-    del data["reason"], data["message"]
+    for key in _POD_NOTES:
+        del data[key]
+    data["terminating"] = pod.terminating
     container = data["container"]
     for key in _CONTAINER_NOTES:
         del container[key]

@@ -123,22 +123,24 @@ def _run_fault(world: World, task: Task, memo: Continuations | None) -> Case:
     except WorldError as error:  # e.g. no current pod while a rollout is under way
         return Case.of(task, applicable=False, checked=None, note=str(error).split("\n")[0])
     watch = PublishedWatch(world, at)
-    watch(world)  # published right after the fault, before the mark
     deadline = world.now + QUIESCENCE_S
-    mark = continuation.mark(world, deadline, len(watch.tips)) if memo else None
-    ending = memo.get(mark) if memo and mark else None
-    ended = continuation.ended(world, at, watch, mark, ending) if mark and ending else None
-    if ended:  # this state was run to quiescence already: its end is reused
-        return Case.of(task, applicable=True, checked=_check(world, task, at, watch, ended),
-                       note="")
+    lookout = continuation.Lookout(memo, at, watch, deadline) if memo else None
+
+    def after_each(w: World) -> bool:
+        watch(w)
+        return lookout(w) if lookout else False
+
     try:
-        run_to_quiescence(world, watch, deadline)
+        run_to_quiescence(world, after_each, deadline)
     except Exception as error:  # the model itself failed: a finding, not a crash of ours
         failed = Checked(world.fates(), [Violation("model-error", _one_line(error))])
         return Case.of(task, applicable=True, checked=failed, note="")
+    if lookout and lookout.ended:  # the rest was run to quiescence before: its end is reused
+        return Case.of(task, applicable=True,
+                       checked=_check(world, task, at, watch, lookout.ended), note="")
     checked = _check(world, task, at, watch, None)
-    if memo and mark:
-        memo.keep(world, mark, watch.tips)
+    if lookout:
+        lookout.keep(world)
     return Case.of(task, applicable=True, checked=checked, note="")
 
 
@@ -148,15 +150,16 @@ def _check(world: World, task: Task, at: AtFault, watch: PublishedWatch,
                  task.workload.sigterm_handler, task.workload.other_writer, watch, ended)
 
 
-def run_to_quiescence(world: World, after_each: Callable[[World], None],
+def run_to_quiescence(world: World, after_each: Callable[[World], bool | None],
                       deadline: float | None = None) -> None:
     """Process every event due within QUIESCENCE_S (or until `deadline`), calling
-    `after_each` after each one (and once before the first): run_until asks its condition
-    between events."""
+    `after_each` after each one (and once before the first), and stop early once it
+    answers true: run_until asks its condition between events."""
     deadline = world.now + QUIESCENCE_S if deadline is None else deadline
 
     def settled(w: World) -> bool:
-        after_each(w)
+        if after_each(w):
+            return True
         due = w.next_event_at()
         return due is None or due > deadline
 
