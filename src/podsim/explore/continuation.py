@@ -2,16 +2,18 @@
 ends as that run ended, so its end is reused instead of run again.
 
 After a fault many crash points lead to the same world: after a pod loss, origin as it was
-and a fresh pod cloning from it; after an OOM kill or a crash, the same pod restarting;
-only the virtual time differs. The world is deterministic and its model schedules by
-delays, so the rest of a run is a function of the state with its times taken relative to
-now. `fingerprint` is that state: the cluster's objects (times relative), every file of
-origin and of each live pod's volumes and container home (object files by name: git names
-them by content), origin's faults, deploy keys and Secrets, the queued events relative to
-now, and the time left before quiescence. Left out is only what cannot change the rest of
-a run: what is written for kubectl's eyes alone (logs, reasons, restart counts, ages),
-whether a past readiness time was a second or a minute ago, the events the kubelet drops
-unseen, and the containers of pods no kubelet runs any more (failed, or on a failed node).
+and a fresh pod cloning from it; after an OOM kill, a crash or a liveness kill, the same pod
+restarting; only the virtual time differs. The world is deterministic and its model
+schedules by delays, so the rest of a run is a function of the state with its times taken
+relative to now. `fingerprint` is that state: the cluster's objects (times relative), every
+file of origin and of each live pod's volumes and container home (of git's objects only the
+refs that reach them: git names an object by its content), origin's faults, deploy keys and
+Secrets, and the queued events relative to now. The time left before quiescence is compared
+apart: a run that drained its queue ends the same with any time left past its last event.
+Left out is only what cannot change the rest of a run: what is written for kubectl's eyes
+alone (logs, reasons, restart counts, ages), whether a past readiness time was a second or
+a minute ago, the events the kubelet drops unseen, and the containers of pods no kubelet
+runs any more (failed, or on a failed node).
 
 What a continuation did is kept as an `Ending`: the write ids origin's `published`, its
 `conflicts/*` branches and the live pods' branches reach at the end, every move of
@@ -332,28 +334,35 @@ def _event(event: Event, pods: list[Pod], ready: set[str], now: float) -> list[A
 
 
 def _tree(top: Path, root: Path) -> list[Any]:
-    """Every file under `top` with its content (the world's path written as <root>); files
-    under an objects directory by name only (git names them by their content)."""
+    """Every file under `top` with its content (the world's path written as <root>). Of a
+    repository's `objects` only that it is there: git names an object by its content and
+    the model's git reaches objects only from the refs (which are files here), so the refs
+    say which objects matter and what they hold."""
     prefix = os.fspath(root)
+    marker = prefix.encode()
     out: list[Any] = []
-    for path, in_objects in _files(os.fspath(top), False):
-        rel = os.path.relpath(path, prefix)
-        if in_objects:
+    for path, is_objects in _files(os.fspath(top)):
+        rel = path[len(prefix):]  # every world file is under the world's directory
+        if is_objects:
             out.append(rel)
             continue
         with open(path, "rb") as handle:  # noqa: PTH123 - str paths: this runs per state
-            content = handle.read().replace(prefix.encode(), b"<root>")
+            content = handle.read().replace(marker, b"<root>")
         out.append([rel, hashlib.sha256(content).hexdigest()])
     return out
 
 
-def _files(top: str, in_objects: bool) -> Iterator[tuple[str, bool]]:
+def _files(top: str) -> Iterator[tuple[str, bool]]:
+    """(path, is an objects directory) under `top`, in name order."""
     try:
         entries = sorted(os.scandir(top), key=lambda e: e.name)
     except FileNotFoundError:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path, in_objects or entry.name == "objects")
+            if entry.name == "objects":
+                yield entry.path, True
+            else:
+                yield from _files(entry.path)
         elif entry.name != "world.lock":
-            yield entry.path, in_objects
+            yield entry.path, False
