@@ -9,9 +9,10 @@ from podsim.explore.continuation import Continuations, Ending, Mark
 from podsim.kubelet import Kubelet
 from podsim.state import Pod
 
-# Pod losses whose worlds meet (a fresh pod on the same origin), and restarts that meet at
-# the restart (a liveness kill restarts later than an OOM kill).
-FAULTS = ["oom-kill", "liveness-restart", "forced-delete", "eviction", "node-failure"]
+# Pod losses whose worlds meet (a fresh pod on the same origin, named after the rollout's
+# time in a rollout), and restarts that meet at the restart (a liveness kill restarts later
+# than an OOM kill).
+FAULTS = ["oom-kill", "liveness-restart", "graceful-rollout", "eviction", "node-failure"]
 
 
 def _reuses(monkeypatch: pytest.MonkeyPatch) -> list[str]:

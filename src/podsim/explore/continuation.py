@@ -46,7 +46,7 @@ from podsim.explore.invariants import (
 from podsim.explore.refs import PUBLISHED, refs
 from podsim.fates import fates_of_writes, live_pods
 from podsim.secret_volumes import REFRESH_EVENT
-from podsim.state import Pod, to_data
+from podsim.state import Pod, WorldState, to_data
 from podsim.world import World
 
 # Keys of the process's saved state that hold a virtual time (boot steps, the push
@@ -239,7 +239,8 @@ def fingerprint(world: World) -> str:
         "deploy_dir": state.deploy_dir,
         "settings": to_data(state.settings),
         "api": world.api_settings.to_data(),
-        "deployment": to_data(state.deployment),
+        "deployment": to_data(state.deployment) | {  # its restart time only named pods
+            "restarted_at": state.deployment.restarted_at is not None},
         "nodes": [[n.name, n.ready, _rel(n.failed_at, now)] for n in state.nodes],
         "counters": {k: v for k, v in state.counters.items() if k != "writes"},
         "pods": [_pod(p, p.name in live or p.name in busy, now) for p in state.pods],
@@ -248,12 +249,25 @@ def fingerprint(world: World) -> str:
             "faults": _tree(world.origin.faults_dir, root),
             "keys": _tree(world.origin.keys.directory, root),
             "secrets": _tree(root / "secrets", root),
-            "pods": {p.name: _pod_files(world, p, root, p.name in live) for p in state.pods},
+            "pods": [_pod_files(world, p, root, p.name in live) for p in state.pods],
         },
         "queue": queue,
     }
     text = json.dumps(facts, sort_keys=True, default=str)
+    for name, label in _labels(state):
+        text = text.replace(name, label)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _labels(state: WorldState) -> list[tuple[str, str]]:
+    """Pods and ReplicaSets by position instead of by name. Their names carry the time of a
+    rollout (the template hash), and the model only compares them with each other (which
+    pod an event is for, whether a pod is of the current ReplicaSet), so worlds whose names
+    differ the same way everywhere run alike. Pod names first: they contain the hash."""
+    sets = [state.deployment.template_hash]
+    sets += [rs for rs in dict.fromkeys(p.replicaset for p in state.pods) if rs not in sets]
+    return ([(p.name, f"<pod {i}>") for i, p in enumerate(state.pods)]
+            + [(rs, f"<replicaset {i}>") for i, rs in enumerate(sets) if rs])
 
 
 def _rel(t: float | None, now: float) -> float | None:
