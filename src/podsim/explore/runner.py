@@ -2,8 +2,10 @@
 
 The unfaulted run of each workload is snapshotted at every boundary; each distinct
 (state, fault) pair becomes a task that restores the snapshot, injects the fault, lets the
-world run to quiescence in virtual time and checks the invariants. Tasks are numbered in one
-deterministic order, so `shard=(k, n)` takes every n-th one and shards merge exactly.
+world run to quiescence in virtual time and checks the invariants. A faulted world whose
+state (right after the fault, or at its first container start) was already run to
+quiescence reuses how that run ended (podsim.explore.continuation). Tasks are numbered in
+one deterministic order, so `shard=(k, n)` takes every n-th one and shards merge exactly.
 """
 
 import multiprocessing
