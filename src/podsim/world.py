@@ -8,6 +8,8 @@ Nothing outside the world reaches behind it: the runtime is private.
 """
 
 import contextlib
+import copy
+import dataclasses
 import fcntl
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +20,7 @@ from typing import Any
 from podsim import persistence
 from podsim.api.context import ApiSettings
 from podsim.api.process import ApiProcess
-from podsim.clock import DEFAULT_EPOCH, Clock
+from podsim.clock import DEFAULT_EPOCH, Clock, Event
 from podsim.cluster import Cluster
 from podsim.drifts import apply as apply_drifts
 from podsim.drifts import from_environment as drift_names
@@ -192,6 +194,13 @@ class World:
         with self.transaction(save=False):
             pending = self._rt.clock.pending()
             return pending[0].t if pending else None
+
+    def pending_events(self) -> list[Event]:
+        """The queued events in the order they will run (copies: changing one changes
+        nothing)."""
+        with self.transaction(save=False):
+            return [dataclasses.replace(e, data=copy.deepcopy(e.data))
+                    for e in self._rt.clock.pending()]
 
     @property
     def manifest(self) -> Manifest:

@@ -101,6 +101,18 @@ def _fast_forward(world: World, old: str, new: str) -> bool:
     return _FORWARD[(old, new)]
 
 
+def fast_forwards(world: World, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+    """Whether each (old, new) is a fast-forward, asked of `world`'s origin (which must
+    hold both commits)."""
+    return {(old, new): _fast_forward(world, old, new) for old, new in pairs}
+
+
+def learn_fast_forwards(answers: dict[tuple[str, str], bool]) -> None:
+    """Answers another world's origin gave: a commit id names its whole history, so they
+    hold in every repository that has the commits (and spare asking one that has not)."""
+    _FORWARD.update(answers)
+
+
 @dataclass
 class Violation:
     invariant: str  # "1".."5", or "model-error" when the model raised
@@ -124,14 +136,25 @@ class Checked:
                                 "expected": v.expected} for v in self.violations]}
 
 
+@dataclass(frozen=True)
+class Ended:
+    """How a run ended, when it is not read from the world: the fates at its end and the
+    tips of the pushes to `published` origin accepted after the fault, in order (the
+    watch then already holds every move of `published`)."""
+
+    fates: dict[str, str]
+    accepted: list[str]
+
+
 def check(world: World, at: AtFault, effect: str, fault_name: str,
           origin_condition: str, sigterm_handler: bool, other_writer: bool,
-          watch: PublishedWatch | None = None) -> Checked:
-    fates = fate_cache.fates(world)
+          watch: PublishedWatch | None = None, ended: Ended | None = None) -> Checked:
+    fates = fate_cache.fates(world) if ended is None else ended.fates
     out = Checked(fates)
     lost = sorted(w for w, f in fates.items() if f == "lost")
     watch = watch or PublishedWatch(world, at)
-    watch(world)  # the end state, in case no event was watched
+    if ended is None:
+        watch(world)  # the end state, in case no event was watched
     out.violations += watch.violations()
     gone = sorted(w for w, f in at.fates.items() if f == "origin" and fates.get(w) != "origin")
     if gone:
@@ -148,8 +171,7 @@ def check(world: World, at: AtFault, effect: str, fault_name: str,
             kept = sorted(local - set(lost))
             out.violations.append(Violation("3", f"local-only at an instant pod loss yet "
                                                  f"not lost: {', '.join(kept)}"))
-    accepted = [e.data.get("tip", "") for e in world.trace.entries[at.trace_len:]
-                if e.kind == "origin.accept" and e.data.get("branch") == "published"]
+    accepted = accepted_tips(world, at.trace_len) if ended is None else ended.accepted
     previous = at.published
     for tip in accepted:
         if tip and tip != previous and not _fast_forward(world, previous, tip):
@@ -160,6 +182,12 @@ def check(world: World, at: AtFault, effect: str, fault_name: str,
             and lost:
         out.violations += _rollout_losses(lost, at, sigterm_handler)
     return out
+
+
+def accepted_tips(world: World, since: int) -> list[str]:
+    """The tips of the pushes to `published` origin accepted after trace entry `since`."""
+    return [e.data.get("tip", "") for e in world.trace.entries[since:]
+            if e.kind == "origin.accept" and e.data.get("branch") == "published"]
 
 
 def _rollout_losses(lost: list[str], at: AtFault, sigterm_handler: bool) -> list[Violation]:
