@@ -3,7 +3,7 @@
 A page's front matter names its world: `world: fresh`, or a podsim scenario name, whose
 setup then runs before the page's first block. Python blocks see that world as `world`;
 shell blocks get the real kubectl talking to a Kubernetes API endpoint served from that
-world (started in the page's bash session, so inside its network namespace), the real gh
+world (inside the page's network namespace), the real gh
 talking to a GitHub REST API served from the same world, the operator helpers on PATH, an
 operator key that origin accepts, and an operator's clone of the data repository as the
 working dir. `DOCPROOF_KUBECTL=/path/to/kubectl` picks another kubectl
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
@@ -38,6 +38,8 @@ from podsim.scenarios.runner import create_world
 from podsim.world import World
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from podsim.apiserver import ApiServer
 
 REPO = Path(__file__).resolve().parent
@@ -108,8 +110,10 @@ def pytest_docproof_figures() -> dict[str, str]:
 
 @pytest.hookimpl
 def pytest_docproof_check_page(page: Page) -> None:
-    if any(symptom.observed for symptom in page.symptoms):
-        _api_server()  # imported now: the page server, forked after collection, has it then
+    if page.world or any(symptom.observed for symptom in page.symptoms):
+        # Imported now, so the page server, forked after collection, has aiohttp: a world's
+        # endpoint is forked from the page's process, and symptoms are checked in process.
+        _api_server()
     # A claim's breaks-if names drifts of the world: each must be in podsim's catalogue.
     for claim in page.claims:
         for name in claim.breaks_if:
@@ -129,7 +133,8 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
     # Operator commits get the world's virtual time, so their hashes repeat run after run.
     stamp = f"@{int(built.utc().timestamp())} +0000"
     ingress = _ingress_tls(sandbox.root / "ingress")
-    env = {"KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
+    services = _serve_api(built.root, kubeconfig, ingress, sandbox)
+    env = {**services.env, "KUBECONFIG": str(kubeconfig), "GIT_SSH_COMMAND": ssh,
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
            "CFP_DATA_RELOAD_SECRET": RELOAD_SECRET, "CURL_CA_BUNDLE": str(ingress / "cert.pem"),
            **gh_environment(GITHUB_TOKEN, ingress / "cert.pem", sandbox.tmp / "gh-config")}
@@ -148,31 +153,50 @@ def pytest_docproof_page_world(page: Path, world: str, sandbox: Sandbox) -> Page
         env=env,
         path_prepend=[bindir, REPO / "scripts"],
         cwd=clone,
-        session_start=_serve_api(built.root, kubeconfig, ingress, sandbox.root / "apiserver.log"),
+        session_start=services.session_start,
         tools={"kubectl": version},
+        on_close=services.stop,
     )
 
 
-def _serve_api(world_root: Path, kubeconfig: Path, ingress: Path, log: Path) -> str:
-    """Bash that starts the world's API endpoint in the background of the page's session.
+class _Services(NamedTuple):
+    """How a page reaches its world's services: exported names, bash that starts them in the
+    page's session (if they are not already up) and what ends them (if this process must)."""
 
-    The server writes the kubeconfig, then prints its URL and the host:port of the API's
-    HTTPS webhook (what the cluster's ingress serves) and of the GitHub API site: reading
-    that line waits until all listen. `API_HOST` names the webhook's loopback address, so a
-    page's `curl https://$API_HOST/...` runs verbatim; `GH_HOST` the GitHub site's, so a
-    page's `gh ...` does (podsim.apiserver.github.client says why a host:port). Its logs go
-    to a file, never into a block's output; it ends with the session.
+    env: dict[str, str]
+    session_start: str
+    stop: "Callable[[], None] | None"
+
+
+def _serve_api(world_root: Path, kubeconfig: Path, ingress: Path, sandbox: Sandbox) -> _Services:
+    """The world's API endpoint, the webhook the cluster's ingress serves and the GitHub API
+    site, in the page's network namespace; the kubeconfig is written once they are up.
+
+    `API_HOST` names the webhook's loopback host:port, so a page's `curl https://$API_HOST/...`
+    runs verbatim; `GH_HOST` the GitHub site's, so a page's `gh ...` does
+    (podsim.apiserver.github.client says why a host:port). Their logs go to a file, never
+    into a block's output. Where the page's bash session shares this process's network
+    namespace (a page sandbox), the endpoint is a child forked from this process, which has
+    podsim and aiohttp imported already; otherwise the session starts it, in its namespace,
+    and it ends with the session.
     """
-    serve = shlex.join([sys.executable, "-m", "podsim.apiserver", str(world_root),
-                        "--kubeconfig", str(kubeconfig),
-                        "--ingress-cert", str(ingress / "cert.pem"),
-                        "--ingress-key", str(ingress / "key.pem"),
-                        "--reload-secret-file", str(ingress / "reload-secret"),
-                        "--github-token-file", str(ingress / "github-token")])
-    return (f"if ! read -r __podsim_api_url API_HOST GH_HOST < <(exec {serve} "
-            f"2>{shlex.quote(str(log))}); then\n"
-            f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
-            "  false\nfi\nexport API_HOST GH_HOST")
+    log = sandbox.root / "apiserver.log"
+    args = [str(world_root), "--kubeconfig", str(kubeconfig),
+            "--ingress-cert", str(ingress / "cert.pem"), "--ingress-key", str(ingress / "key.pem"),
+            "--reload-secret-file", str(ingress / "reload-secret"),
+            "--github-token-file", str(ingress / "github-token")]
+    if sandbox.shares_network:
+        from podsim.apiserver.forked import serve_forked
+
+        endpoint = serve_forked(args, log)
+        _url, api_host, gh_host = endpoint.line.split()
+        return _Services({"API_HOST": api_host, "GH_HOST": gh_host}, "", endpoint.stop)
+    serve = shlex.join([sys.executable, "-m", "podsim.apiserver", *args])
+    start = (f"if ! read -r __podsim_api_url API_HOST GH_HOST < <(exec {serve} "
+             f"2>{shlex.quote(str(log))}); then\n"
+             f"  echo 'podsim: the API endpoint did not start:'; cat {shlex.quote(str(log))}\n"
+             "  false\nfi\nexport API_HOST GH_HOST")
+    return _Services({}, start, None)
 
 
 def _ingress_tls(directory: Path) -> Path:

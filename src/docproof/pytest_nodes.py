@@ -82,7 +82,7 @@ class DocproofPage(pytest.File):
 
     def _start(self) -> PageRun:
         state = session_state(self.config)
-        sandbox = make_sandbox(self.path.stem)
+        sandbox = make_sandbox(self.path.stem, shares_network=not state.net_prefix())
         world = None
         if self.page.world != NO_WORLD:
             try:

@@ -102,6 +102,9 @@ class Sandbox:
     ``.gitconfig``. ``workdir``: default cwd. ``shims``: network-blocking shims.
     ``tmp``: TMPDIR. ``env``: the complete base environment, PATH included.
     ``no_world``: a ``kubectl`` that says the page has no world, first on PATH without one.
+    ``shares_network``: whether the page's bash session runs in this process's network
+    namespace (False when it is put in one of its own): only then does a server this process
+    starts reach the blocks' commands.
     """
 
     root: Path
@@ -111,6 +114,7 @@ class Sandbox:
     tmp: Path
     env: dict[str, str]
     no_world: Path
+    shares_network: bool = True
 
     def environment(self, world: PageWorld | None) -> dict[str, str]:
         """The environment blocks run with: base env, world env, world PATH entries first.
@@ -132,7 +136,7 @@ class Sandbox:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def make_sandbox(label: str) -> Sandbox:
+def make_sandbox(label: str, shares_network: bool = True) -> Sandbox:
     """Create a fresh sandbox; ``label`` only names the temp dir."""
     safe = "".join(c if c.isalnum() else "-" for c in label)[-40:]
     root = Path(tempfile.mkdtemp(prefix=f"docproof-{safe}-")).resolve()
@@ -167,7 +171,7 @@ def make_sandbox(label: str) -> Sandbox:
         "PAGER": "cat",
         "GIT_PAGER": "cat",
     }
-    return Sandbox(root, home, workdir, shims, tmp, env, no_world)
+    return Sandbox(root, home, workdir, shims, tmp, env, no_world, shares_network)
 
 
 def network_isolation() -> tuple[str, ...]:
