@@ -7,11 +7,13 @@ asked (`<sha>^{tree}`, `<sha>:<path>`), never ref names, so nothing the reader m
 cached can be stale; an object written after it started is found because git re-reads its
 packs when a lookup misses.
 
-Readers belong to the process that started them (a forked page process starts its own) and
+Readers belong to the process that started them (a forked child disowns its parent's at the
+fork and starts its own) and
 at most `MAX_READERS` stay open, the least recently used closed first; all close at exit.
 """
 
 import atexit
+import contextlib
 import os
 import subprocess
 from collections import OrderedDict
@@ -57,6 +59,16 @@ class ObjectReader:
         self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
+
+    def disown(self) -> None:
+        """In a forked child: let go of the parent's reader without touching its process."""
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()  # this process's copies; the parent's stay open
+        # Not this process's child: nothing to wait for, and Popen must not warn that it
+        # is "still running" when this object goes.
+        self._process.returncode = 0
 
     def _ask(self, command: str) -> tuple[str, str, int] | None:
         if "\n" in command:
@@ -104,6 +116,17 @@ def reader(gitdir: Path, env: dict[str, str]) -> ObjectReader:
         oldest.close()
     found = _READERS[key] = ObjectReader(gitdir, env)
     return found
+
+
+def _disown_inherited() -> None:
+    """Right after a fork, in the child: the parent's readers are the parent's. Their pipes
+    are closed at once, before a fork server closes descriptors wholesale, so that no file
+    object is left to close a reused descriptor number later."""
+    while _READERS:
+        _READERS.popitem()[1].disown()
+
+
+os.register_at_fork(after_in_child=_disown_inherited)
 
 
 @atexit.register
