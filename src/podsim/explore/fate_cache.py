@@ -6,17 +6,13 @@ its whole history), so they are cached by commit; refs are read from the reposit
 A repository needs git only the first time one of its tips is seen in this process.
 """
 
-import re
-import subprocess
 from pathlib import Path
 
-from podsim.api.store import WRITE_ID_TRAILER
+from podsim import fates as fates_module
+from podsim.errors import GitError
 from podsim.explore.refs import PUBLISHED, refs
 from podsim.fates import fates_of_writes, live_pods
 from podsim.world import World
-
-_TRAILER = re.compile(rf"^{WRITE_ID_TRAILER}: (\S+)$", re.MULTILINE)
-_REACHES: dict[str, frozenset[str]] = {}  # commit -> write ids on it and its ancestors
 
 
 class Unreadable(Exception):
@@ -32,15 +28,12 @@ def fates(world: World) -> dict[str, str]:
 
 
 def write_ids_of(gitdir: Path, tip: str, env: dict[str, str]) -> frozenset[str]:
-    """The write ids of `tip` and every commit before it, in the repository `gitdir`."""
-    found = _REACHES.get(tip)
-    if found is None:
-        log = subprocess.run(["git", "--git-dir", str(gitdir), "log", "--format=%B", tip],
-                             capture_output=True, text=True, env=env, check=False)
-        if log.returncode != 0:
-            raise Unreadable(f"{gitdir}: {tip}: {log.stderr.strip()}")
-        found = _REACHES[tip] = frozenset(_TRAILER.findall(log.stdout))
-    return found
+    """The write ids of `tip` and every commit before it, in the repository `gitdir`
+    (podsim.fates' cache by commit id, shared with `World.fates()`)."""
+    try:
+        return fates_module.write_ids_of(gitdir, tip, env)
+    except GitError as error:
+        raise Unreadable(str(error)) from None
 
 
 def _classify(world: World) -> dict[str, str]:
