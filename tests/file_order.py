@@ -17,6 +17,7 @@ LONGEST_FIRST = (
     "specs/behaviors/storage.md",  # ~20 s: the longest page
     "tests/content/test_runbook_steps.py",  # 20 s: three runbooks re-run without their fix
     "tests/podsim/test_explore_invariants.py",  # 19 s
+    "tests/podsim/test_explore_continuations.py",  # 10 s: explorations with and without memo
     "tests/podsim/test_drifts.py",  # 18 s: a world per drift
     "tests/site/test_site_build.py",  # 18 s: site builds
     "tests/podsim/test_trace.py",  # 18 s: reads the scenario exports test_scenarios made
