@@ -66,6 +66,27 @@ def run_pages(workdir: Path, *pages: Path, glue: Path = REPO) -> PageRun:
     return PageRun(done.returncode, done.stdout + done.stderr, json.loads(report.read_text()))
 
 
+def run_copies(workdir: Path, copies: dict[str, tuple[Path, str]]) -> dict[str, PageRun]:
+    """Write each case's edited copy of a page as `<case>/<page name>` under `workdir` and run
+    them in as few pytest sessions as can hold them: session k runs the k-th copy of each page
+    (two copies of one page in one session would declare the same claims twice). Case -> the
+    run that ran its copy."""
+    sessions: list[dict[str, Path]] = []
+    for case, (page, text) in copies.items():
+        copy = workdir / case / page.name
+        copy.parent.mkdir()
+        copy.write_text(text)
+        free = next((s for s in sessions if page.name not in {p.name for p in s.values()}), None)
+        if free is None:
+            free = {}
+            sessions.append(free)
+        free[case] = copy
+    runs: dict[str, PageRun] = {}
+    for session in sessions:
+        runs.update(dict.fromkeys(session, run_pages(workdir, *session.values())))
+    return runs
+
+
 def suite_page(path: Path) -> Page:
     """A handbook page the test suite runs itself (one of pytest's testpaths holds it), so
     that run is what proves the page passes; tests read the page's shape from here."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from page_session import REPO, PageRun, run_pages, suite_page
+from page_session import REPO, PageRun, run_copies, suite_page
 
 UNPUSHED = REPO / "runbooks" / "unpushed-commits.md"
 WONT_BOOT = REPO / "runbooks" / "api-wont-boot.md"
@@ -59,22 +59,8 @@ def broken_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PageRun]:
     sessions: session k runs the k-th copy of each page (two copies of one page in one
     session would declare the same claims twice)."""
     workdir = tmp_path_factory.mktemp("runbook-steps")
-    sessions: list[dict[str, Path]] = []
-    for name, fix in FIX_STEPS.items():
-        copy = workdir / name / fix.page.name
-        copy.parent.mkdir()
-        copy.write_text(broken_copy(fix))
-        free = next((s for s in sessions if fix.page.name not in {p.name for p in s.values()}),
-                    None)
-        if free is None:
-            free = {}
-            sessions.append(free)
-        free[name] = copy
-    runs = {}
-    for session in sessions:
-        run = run_pages(workdir, *session.values())
-        runs.update(dict.fromkeys(session, run))
-    return runs
+    return run_copies(workdir, {name: (fix.page, broken_copy(fix))
+                                for name, fix in FIX_STEPS.items()})
 
 
 def line_of(text: str, after: str, needle: str) -> int:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from page_session import REPO, PageRun, run_pages
+from page_session import REPO, PageRun, run_copies
 
 UNPUSHED = REPO / "runbooks" / "unpushed-commits.md"
 OPS = REPO / "docs" / "operations" / "runbook.md"
@@ -47,22 +47,10 @@ SYMPTOM = "  - logs: Permission denied (publickey)\n"
 def edited(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str, PageRun]]:
     """Case -> (the copy as the run names it, its text, the run that ran it)."""
     workdir = tmp_path_factory.mktemp("warning-drifts")
-    sessions: list[dict[str, Path]] = []
-    for case, (page, text) in _edits().items():
-        copy = workdir / case / page.name
-        copy.parent.mkdir()
-        copy.write_text(text)
-        free = next((s for s in sessions if page.name not in {p.name for p in s.values()}), None)
-        if free is None:
-            free = {}
-            sessions.append(free)
-        free[case] = copy
-    found = {}
-    for session in sessions:
-        run = run_pages(workdir, *session.values())
-        for case, copy in session.items():
-            found[case] = (f"{case}/{copy.name}", copy.read_text(), run)
-    return found
+    edits = _edits()
+    runs = run_copies(workdir, edits)
+    return {case: (f"{case}/{page.name}", text, runs[case])
+            for case, (page, text) in edits.items()}
 
 
 def _fails(case: tuple[str, str, PageRun]) -> str:
